@@ -1,0 +1,422 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin
+
+from accounts.models import Organisation
+from accounts.policy import AvActivity
+from casefiles.validators import validate_credit_code, validate_id_number
+from workflow.states import CaseState
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Party(models.Model):
+    """当事人: an entity (with its unified social credit code) or an individual (with ID number)."""
+
+    class Kind(models.TextChoices):
+        ENTITY = "entity", "单位"
+        INDIVIDUAL = "individual", "个人"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称/姓名", max_length=200)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code], db_index=True
+    )
+    id_number = models.CharField("身份证号码", max_length=18, blank=True, validators=[validate_id_number])
+    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "当事人"
+        verbose_name_plural = "当事人"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="entity") & ~models.Q(credit_code=""))
+                | (models.Q(kind="individual") & ~models.Q(id_number="")),
+                name="party_identified",
+                violation_error_message="单位须填写统一社会信用代码，个人须填写身份证号码",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ViolationType(models.Model):
+    """违法行为: what was violated, under which article, and the statutory penalty range."""
+
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("违法行为", max_length=200)
+    legal_basis = models.CharField("违法依据", max_length=300)
+    penalty_basis = models.CharField("处罚依据", max_length=300)
+    fine_min = models.DecimalField("法定罚款下限（元）", **MONEY, null=True, blank=True)
+    fine_max = models.DecimalField("法定罚款上限（元）", **MONEY, null=True, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "违法行为类型"
+        verbose_name_plural = "违法行为类型"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Inspection(models.Model):
+    """执法检查: one visit to one enterprise. Counted in §9 as 执法检查企业家次."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="+"
+    )
+    inspected_on = models.DateField("检查日期")
+    party = models.ForeignKey(
+        Party, verbose_name="被检查单位", on_delete=models.PROTECT, related_name="inspections"
+    )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="检查人员", related_name="inspections"
+    )
+    violations_found = models.PositiveIntegerField("发现违法行为条数", default=0)
+    rectification_order = models.BooleanField("责令限期整改", default=False)
+    documents_issued = models.PositiveIntegerField("制发文书数", default=0)
+    notes = models.TextField("检查情况", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "执法检查"
+        verbose_name_plural = "执法检查"
+        indexes = [models.Index(fields=["organisation", "inspected_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.inspected_on} {self.party}"
+
+
+class Case(FSMModelMixin, models.Model):
+    """案件. Fields only: every change goes through workflow.services, the state through its FSM.
+
+    Dates and amounts that the statistics of §9 count are kept as columns here (filled by the
+    transition that produces them) so that the annual figures are plain indexed aggregates.
+    """
+
+    class Procedure(models.TextChoices):
+        GENERAL = "general", "普通程序"
+        SUMMARY = "summary", "简易程序"
+
+    class Origin(models.TextChoices):
+        INSPECTION = "inspection", "检查发现"
+        COMPLAINT = "complaint", "投诉举报"
+        REFERRAL = "referral", "移送"
+        ACCIDENT = "accident", "事故调查"
+
+    class DecisionKind(models.TextChoices):
+        PENALTY = "penalty", "给予行政处罚"
+        NO_PENALTY = "no_penalty", "不予行政处罚"
+        TRANSFER = "transfer", "移送其他机关"
+
+    class ServiceMethod(models.TextChoices):
+        DIRECT = "direct", "直接送达"
+        MAIL = "mail", "邮寄送达"
+        LEAVE = "leave", "留置送达"
+        ANNOUNCEMENT = "announcement", "公告送达"
+        ELECTRONIC = "electronic", "电子送达"
+        ENTRUSTED = "entrusted", "委托送达"
+
+    class ExecutionOutcome(models.TextChoices):
+        PAID = "paid", "已缴纳"
+        WAIVED = "waived", "依法减免"
+        ENFORCEMENT = "enforcement", "申请法院强制执行"
+        NOTHING_TO_PAY = "nothing_to_pay", "无罚没款项"
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="办案机构", on_delete=models.PROTECT, related_name="cases"
+    )
+    procedure = models.CharField("程序", max_length=10, choices=Procedure.choices, default=Procedure.GENERAL)
+    origin = models.CharField("案件来源", max_length=12, choices=Origin.choices)
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name="来源检查",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    party = models.ForeignKey(
+        Party, verbose_name="当事人", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    violation_type = models.ForeignKey(
+        ViolationType,
+        verbose_name="违法行为",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    title = models.CharField("案由", max_length=200)
+    facts = models.TextField("违法事实", blank=True)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="承办人员", related_name="handled_cases"
+    )
+    complex = models.BooleanField("疑难复杂", default=False)
+    is_major = models.BooleanField("重大案件", default=False, db_index=True)
+    state = FSMField("状态", default=CaseState.DRAFT, choices=CaseState.choices, protected=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间")
+
+    # Case number, given when the filing is approved (general) or on the spot (summary).
+    year = models.PositiveSmallIntegerField("立案年度", null=True, blank=True)
+    seq = models.PositiveIntegerField("序号", null=True, blank=True)
+    number = models.CharField("案号", max_length=60, blank=True)
+    filed_at = models.DateTimeField("立案时间", null=True, blank=True)
+
+    proposed_penalty = models.JSONField("拟处罚", default=dict, blank=True)
+    noticed_penalty = models.JSONField("告知的处罚", null=True, blank=True)
+    notice_served_on = models.DateField("告知书送达日期", null=True, blank=True)
+    statement_on = models.DateField("陈述申辩日期", null=True, blank=True)
+    statement_waived = models.BooleanField("放弃陈述申辩", default=False)
+    statement = models.TextField("陈述申辩意见", blank=True)
+
+    decision_kind = models.CharField("决定类型", max_length=12, choices=DecisionKind.choices, blank=True)
+    decided_penalty = models.JSONField("决定的处罚", null=True, blank=True)
+    decided_fine = models.DecimalField("决定罚款（元）", **MONEY, null=True, blank=True)
+    decision_number = models.CharField("决定书文号", max_length=60, blank=True)
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    decided_major = models.BooleanField("决定时为重大案件", default=False)
+    decision_served_on = models.DateField("决定书送达日期", null=True, blank=True)
+    decision_service_method = models.CharField(
+        "送达方式", max_length=14, choices=ServiceMethod.choices, blank=True
+    )
+    service_late = models.BooleanField("送达超期", default=False)
+    published_on = models.DateField("公示日期", null=True, blank=True)
+    publication_channel = models.CharField("公示渠道", max_length=200, blank=True)
+    publication_late = models.BooleanField("公示超期", default=False)
+    publication_skip_reason = models.TextField("不予公示理由", blank=True)
+    fine_due_on = models.DateField("罚款缴纳期限", null=True, blank=True)
+    execution_outcome = models.CharField(
+        "执行结果", max_length=14, choices=ExecutionOutcome.choices, blank=True
+    )
+    paid_on = models.DateField("缴纳日期", null=True, blank=True)
+    paid_amount = models.DecimalField("缴纳金额（元）", **MONEY, null=True, blank=True)
+    surcharge = models.DecimalField("加处罚款（元）", **MONEY, null=True, blank=True)
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+
+    decision_deadline = models.DateField("办案期限", null=True, blank=True)
+    deadline_extended = models.BooleanField("已延期", default=False)
+    # The deadline of the clock running in the current state, so "overdue" is an indexed query.
+    current_deadline = models.DateField("当前期限", null=True, blank=True)
+    current_deadline_kind = models.CharField("当前期限类型", max_length=20, blank=True)
+
+    # Optimistic version = number of history rows; head = hash of the last one (tamper evidence).
+    version = models.PositiveIntegerField("版本", default=0)
+    history_head = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "number"],
+                condition=~models.Q(number=""),
+                name="case_number_unique_per_org_year",
+                violation_error_message="同一机构同一年度的案号不能重复",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "seq"],
+                condition=models.Q(seq__isnull=False),
+                name="case_seq_unique_per_org_year",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "state"]),
+            models.Index(fields=["state", "current_deadline"]),
+            models.Index(fields=["organisation", "filed_at"]),
+            models.Index(fields=["organisation", "decided_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.title}（未立案 #{self.pk}）"
+
+
+class CaseActivity(models.Model):
+    """An enforcement activity carried out in a case. Those on the AV list need a recording (§6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField("活动", max_length=24, choices=AvActivity.CHOICES)
+    occurred_at = models.DateTimeField("时间")
+    place = models.CharField("地点", max_length=200, blank=True)
+    note = models.TextField("说明", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "执法活动"
+        verbose_name_plural = "执法活动"
+        indexes = [models.Index(fields=["case", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class Evidence(models.Model):
+    """证据 / 音像记录. Plain rows here; the object-storage issue adds the bytes behind them."""
+
+    class Kind(models.TextChoices):
+        VIDEO = "video", "视频"
+        AUDIO = "audio", "音频"
+        PHOTO = "photo", "照片"
+        DOCUMENT = "document", "书证/扫描件"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "上传中"
+        VERIFIED = "verified", "已校验"
+        FAILED = "failed", "失败"
+
+    AV_KINDS = (Kind.VIDEO, Kind.AUDIO)
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    activity = models.ForeignKey(
+        CaseActivity,
+        verbose_name="对应执法活动",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    title = models.CharField("名称", max_length=200)
+    device = models.CharField("设备", max_length=100, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    captured_at = models.DateTimeField("拍摄/采集时间", null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField("时长（秒）", null=True, blank=True)
+    size_bytes = models.BigIntegerField("大小（字节）", null=True, blank=True)
+    content_type = models.CharField("类型", max_length=100, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    object_key = models.CharField("存储键", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField("校验时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "证据"
+        verbose_name_plural = "证据"
+        indexes = [models.Index(fields=["case", "status"]), models.Index(fields=["activity", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Transfer(models.Model):
+    """移送: to public security (两法衔接) or another agency."""
+
+    class Authority(models.TextChoices):
+        POLICE = "police", "公安机关"
+        OTHER = "other", "其他行政机关"
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="transfer")
+    authority_kind = models.CharField("接收机关类型", max_length=10, choices=Authority.choices)
+    authority_name = models.CharField("接收机关", max_length=200)
+    persons = models.PositiveIntegerField("移送人数", default=0)
+    reason = models.TextField("移送理由")
+    transferred_at = models.DateTimeField("移送时间")
+
+    class Meta:
+        verbose_name = "案件移送"
+        verbose_name_plural = "案件移送"
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.authority_name}"
+
+
+class Reconsideration(models.Model):
+    """行政复议 against a decision."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "审理中"
+        UPHELD = "upheld", "维持"
+        OVERTURNED = "overturned", "撤销"
+        CHANGED = "changed", "变更"
+        CONFIRMED_ILLEGAL = "confirmed_illegal", "确认违法"
+        WITHDRAWN = "withdrawn", "申请人撤回"
+
+    AGAINST_BUREAU = (Outcome.OVERTURNED, Outcome.CHANGED, Outcome.CONFIRMED_ILLEGAL)
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reconsiderations")
+    filed_on = models.DateField("申请日期")
+    authority = models.CharField("复议机关", max_length=200)
+    outcome = models.CharField("结果", max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField("复议决定日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "行政复议"
+        verbose_name_plural = "行政复议"
+
+    def __str__(self) -> str:
+        return f"{self.case} 复议 {self.filed_on}"
+
+
+class Litigation(models.Model):
+    """行政诉讼 against a decision."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "审理中"
+        WON = "won", "胜诉"
+        LOST = "lost", "败诉"
+        WITHDRAWN = "withdrawn", "原告撤诉"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="litigations")
+    filed_on = models.DateField("起诉日期")
+    court = models.CharField("法院", max_length=200)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField("判决日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "行政诉讼"
+        verbose_name_plural = "行政诉讼"
+
+    def __str__(self) -> str:
+        return f"{self.case} 诉讼 {self.filed_on}"
+
+
+class BlacklistEntry(models.Model):
+    """安全生产失信惩戒 (黑名单) listing of a party, by reason of a decided case."""
+
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="blacklist_entries")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="blacklist_entries")
+    listed_on = models.DateField("列入日期")
+    reason = models.TextField("列入理由")
+    removed_on = models.DateField("移出日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "黑名单"
+        verbose_name_plural = "黑名单"
+        constraints = [models.UniqueConstraint(fields=["party", "case"], name="blacklist_once_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.listed_on}"
+
+
+class NumberSequence(models.Model):
+    """Gap-free numbering per organisation, year and kind (案号, 文号). Row-locked when drawn."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=40)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "kind"], name="number_sequence_unique")
+        ]

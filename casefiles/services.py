@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from casefiles.models import Inspection, NumberSequence, Party, ViolationType
+
+
+def party_create(
+    *,
+    kind: str,
+    name: str,
+    credit_code: str = "",
+    id_number: str = "",
+    legal_representative: str = "",
+    address: str = "",
+    phone: str = "",
+) -> Party:
+    """Create a party; an entity with a known credit code is reused rather than duplicated."""
+    if kind == Party.Kind.ENTITY and credit_code:
+        existing = Party.objects.filter(kind=kind, credit_code=credit_code).first()
+        if existing:
+            return existing
+    party = Party(
+        kind=kind,
+        name=name,
+        credit_code=credit_code,
+        id_number=id_number,
+        legal_representative=legal_representative,
+        address=address,
+        phone=phone,
+    )
+    party.full_clean()
+    party.save()
+    return party
+
+
+def violation_type_upsert(
+    *,
+    code: str,
+    name: str,
+    legal_basis: str,
+    penalty_basis: str,
+    fine_min: object = None,
+    fine_max: object = None,
+) -> ViolationType:
+    vt, _ = ViolationType.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "legal_basis": legal_basis,
+            "penalty_basis": penalty_basis,
+            "fine_min": fine_min,
+            "fine_max": fine_max,
+        },
+    )
+    return vt
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    actor: User,
+    organisation: Organisation,
+    inspected_on: date,
+    party: Party,
+    officers: Iterable[User],
+    violations_found: int = 0,
+    rectification_order: bool = False,
+    documents_issued: int = 0,
+    notes: str = "",
+    now: datetime | None = None,
+) -> Inspection:
+    inspection = Inspection(
+        organisation=organisation,
+        inspected_on=inspected_on,
+        party=party,
+        violations_found=violations_found,
+        rectification_order=rectification_order,
+        documents_issued=documents_issued,
+        notes=notes,
+        created_by=actor,
+    )
+    inspection.full_clean()
+    inspection.save()
+    inspection.officers.set(list(officers))
+    return inspection
+
+
+def number_next(*, organisation: Organisation, year: int, kind: str) -> int:
+    """Draw the next number of a gap-free sequence. Must run inside the caller's transaction:
+    the sequence row stays locked until it commits, so concurrent draws queue, and a rollback
+    gives the number back."""
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                seq, _ = NumberSequence.objects.select_for_update().get_or_create(
+                    organisation=organisation, year=year, kind=kind
+                )
+            break
+        except IntegrityError:
+            # Another transaction created the row first; lock the one it made.
+            continue
+    seq = NumberSequence.objects.select_for_update().get(organisation=organisation, year=year, kind=kind)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return seq.last
+
+
+def format_case_number(*, organisation: Organisation, year: int, seq: int) -> str:
+    return f"{organisation.case_number_prefix}〔{year}〕{seq}号"
+
+
+def now_or(now: datetime | None) -> datetime:
+    return now or timezone.now()

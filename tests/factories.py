@@ -1,0 +1,139 @@
+"""Builders for tests: organisations, users with roles and certificates, parties, cases.
+
+Everything that changes a case goes through the services, as in production.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from accounts.roles import Role
+from accounts.services import certificate_issue, organisation_create, user_create
+from casefiles.models import Case, Party, ViolationType
+from casefiles.penalties import Penalty
+from casefiles.services import party_create, violation_type_upsert
+from casefiles.validators import credit_code_check_char, id_number_check_char
+from workflow import services
+
+_seq = itertools.count(1)
+
+
+def credit_code(n: int | None = None) -> str:
+    n = next(_seq) if n is None else n
+    body = f"913501{n:010d}"[:16] + "X"
+    body = (body + "0")[:17]
+    return body + credit_code_check_char(body)
+
+
+def id_number(n: int | None = None) -> str:
+    n = next(_seq) if n is None else n
+    body = f"35010219800101{n % 1000:03d}"
+    return body + id_number_check_char(body)
+
+
+def at(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
+    """A Beijing-time moment."""
+    return timezone.make_aware(datetime(y, m, d, hh, mm))
+
+
+def org(code: str, level: str, parent: Organisation | None = None, **settings: Any) -> Organisation:
+    return organisation_create(
+        code=code,
+        name=f"{code}应急管理局",
+        level=level,
+        parent=parent,
+        case_number_prefix=f"{code}应急罚",
+        **settings,
+    )
+
+
+def user(
+    username: str,
+    organisation: Organisation,
+    *roles: str,
+    certified: bool = True,
+    cert_from: date = date(2020, 1, 1),
+    cert_to: date = date(2030, 12, 31),
+) -> User:
+    u = user_create(
+        username=username,
+        password="pw-secret-123",
+        full_name=username,
+        organisation=organisation,
+        roles=roles,
+    )
+    if certified:
+        certificate_issue(user=u, number=f"ZF{next(_seq):08d}", valid_from=cert_from, valid_to=cert_to)
+    return u
+
+
+def entity(name: str = "某某化工有限公司") -> Party:
+    return party_create(kind=Party.Kind.ENTITY, name=name, credit_code=credit_code())
+
+
+def individual(name: str = "张三") -> Party:
+    return party_create(kind=Party.Kind.INDIVIDUAL, name=name, id_number=id_number())
+
+
+def violation(code: str = "AQ-001") -> ViolationType:
+    return violation_type_upsert(
+        code=code,
+        name="未按规定对从业人员进行安全生产教育和培训",
+        legal_basis="《中华人民共和国安全生产法》第二十八条",
+        penalty_basis="《中华人民共和国安全生产法》第九十七条第三项",
+        fine_min=Decimal("0"),
+        fine_max=Decimal("100000"),
+    )
+
+
+class World:
+    """A city with a district and a street, and people of every role in the district."""
+
+    def __init__(self, **district_settings: Any) -> None:
+        self.city = org("市", Organisation.Level.CITY)
+        self.district = org("区", Organisation.Level.DISTRICT, self.city, **district_settings)
+        self.street = org("街", Organisation.Level.STREET, self.district)
+        self.other_district = org("外区", Organisation.Level.DISTRICT, self.city)
+        d = self.district
+        self.officer1 = user("officer1", d, Role.OFFICER)
+        self.officer2 = user("officer2", d, Role.OFFICER)
+        self.head = user("division_head", d, Role.DIVISION_HEAD)
+        self.legal = user("legal", d, Role.LEGAL_REVIEWER)
+        self.agency_head = user("agency_head", d, Role.AGENCY_HEAD)
+        self.members = [user(f"member{i}", d, Role.COMMITTEE_MEMBER) for i in range(1, 6)]
+        self.hearing_officer = user("hearing_officer", d, Role.OFFICER)
+        self.vt = violation()
+
+    def case(
+        self,
+        *,
+        party: Party | None = None,
+        procedure: str = Case.Procedure.GENERAL,
+        now: datetime | None = None,
+        organisation: Organisation | None = None,
+    ) -> Case:
+        return services.case_create(
+            actor=self.officer1,
+            organisation=organisation or self.district,
+            title="未按规定开展安全生产教育培训",
+            origin=Case.Origin.INSPECTION,
+            procedure=procedure,
+            party=party or entity(),
+            violation_type=self.vt,
+            officers=[self.officer1, self.officer2],
+            now=now,
+        )
+
+    def fire(self, case: Case, code: str, actor: User, now: datetime, **data: Any) -> Case:
+        return services.case_transition(case_id=case.pk, transition=code, actor=actor, data=data, now=now)
+
+    def propose(self, case: Case, now: datetime, **penalty: Any) -> Case:
+        return services.case_update_details(
+            case_id=case.pk, actor=self.officer1, changes={"proposed_penalty": Penalty(**penalty)}, now=now
+        )

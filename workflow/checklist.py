@@ -1,0 +1,55 @@
+"""Case-file completeness for the path the case actually took (guards archiving, SPEC §4).
+
+The documents issue adds the document catalogue to this list; case-file review reads it too.
+"""
+
+from __future__ import annotations
+
+from accounts.policy import Policy
+from casefiles.models import Case
+from workflow import guards
+from workflow.context import StepContext
+from workflow.models import CaseEvent, LegalCheck
+
+
+def missing_items(case: Case, policy: Policy) -> list[str]:
+    missing: list[str] = []
+    if case.procedure == Case.Procedure.GENERAL:
+        if not case.number or case.filed_at is None:
+            missing.append("立案审批记录")
+        passed = set(CaseEvent.objects.filter(case=case).values_list("from_state", flat=True))
+        for stage, state, label in (
+            (LegalCheck.Stage.PRE_NOTICE, "pre_notice_check", "告知前法制审核意见"),
+            (LegalCheck.Stage.PRE_DECISION, "pre_decision_check", "决定前法制审核意见"),
+        ):
+            if (
+                state in passed
+                and not case.legal_checks.filter(stage=stage, outcome=LegalCheck.Outcome.APPROVED).exists()
+            ):
+                missing.append(label)
+        if case.notice_served_on is None and case.decision_kind == Case.DecisionKind.PENALTY:
+            missing.append("行政处罚告知书送达回证")
+        if "hearing" in passed and not (hasattr(case, "hearing") and case.hearing.report):
+            missing.append("听证笔录与听证报告")
+        if "deliberation" in passed and not case.deliberations.exists():
+            missing.append("集体讨论记录")
+        if (
+            case.published_on is None
+            and not case.publication_skip_reason
+            and case.decision_kind == Case.DecisionKind.PENALTY
+        ):
+            missing.append("公示记录或不予公示理由")
+    if not case.decision_number:
+        missing.append("处罚决定书")
+    if case.decision_served_on is None:
+        missing.append("决定书送达回证")
+    if not case.execution_outcome:
+        missing.append("执行记录")
+    gaps = guards.av_gaps(case, policy)
+    if gaps:
+        missing.append(f"音像记录（缺 {len(gaps)} 项）")
+    return missing
+
+
+def checklist_reason(case: Case, ctx: StepContext) -> guards.Reason | None:
+    return guards.casefile_complete(case, ctx)

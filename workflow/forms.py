@@ -1,0 +1,177 @@
+"""The input each step takes. Plain Django forms: the service validates with them and the web
+pages render them, so the field errors a person sees are the ones the service raises."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from casefiles.models import Case, Transfer
+from casefiles.penalties import Penalty
+from workflow.models import Vote
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
+
+
+class StepForm(forms.Form):
+    opinion = forms.CharField(label="意见", required=False, widget=forms.Textarea, max_length=5000)
+
+
+class OpinionRequiredForm(StepForm):
+    opinion = forms.CharField(label="意见（必填）", widget=forms.Textarea, max_length=5000)
+
+    def clean_opinion(self) -> str:
+        opinion = self.cleaned_data["opinion"].strip()
+        if not opinion:
+            raise ValidationError("必须填写书面意见", code="opinion_required")
+        return opinion
+
+
+class LegalCheckApproveForm(OpinionRequiredForm):
+    override_reason = forms.CharField(
+        label="对自动预审“不通过”项的处理理由", required=False, widget=forms.Textarea, max_length=5000
+    )
+
+
+class PenaltyForm(StepForm):
+    warning = forms.BooleanField(label="警告", required=False)
+    fine = forms.DecimalField(label="罚款（元）", required=False, **MONEY)
+    confiscation = forms.DecimalField(label="没收违法所得（元）", required=False, **MONEY)
+    suspension = forms.BooleanField(label="责令停产停业", required=False)
+    revocation = forms.BooleanField(label="吊销许可证", required=False)
+    closure = forms.BooleanField(label="责令关闭", required=False)
+
+    def penalty(self) -> Penalty:
+        data = self.cleaned_data
+        return Penalty(
+            warning=bool(data.get("warning")),
+            fine=data.get("fine") or Decimal("0"),
+            confiscation=data.get("confiscation") or Decimal("0"),
+            suspension=bool(data.get("suspension")),
+            revocation=bool(data.get("revocation")),
+            closure=bool(data.get("closure")),
+        )
+
+
+class DecideForm(PenaltyForm):
+    decision_kind = forms.ChoiceField(label="决定类型", choices=Case.DecisionKind.choices)
+    decision_number = forms.CharField(
+        label="决定书文号", required=False, max_length=60, help_text="留空则使用案号"
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        penalty = self.penalty()
+        if data.get("decision_kind") == Case.DecisionKind.PENALTY and penalty.is_empty:
+            raise ValidationError("给予行政处罚的决定须写明处罚种类和幅度", code="penalty_missing")
+        if data.get("decision_kind") != Case.DecisionKind.PENALTY and not penalty.is_empty:
+            raise ValidationError("不予处罚或移送的决定不能同时写明处罚", code="penalty_not_expected")
+        return data
+
+
+class OnsiteDecisionForm(PenaltyForm):
+    decision_number = forms.CharField(label="当场处罚决定书编号", required=False, max_length=60)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and self.penalty().is_empty:
+            raise ValidationError("当场处罚决定须写明警告或罚款", code="penalty_missing")
+        return data
+
+
+class ConcludeForm(DecideForm):
+    held_at = forms.DateTimeField(label="会议时间")
+    chair = forms.ModelChoiceField(label="主持人", queryset=User.objects.all(), required=False)
+    attendees = forms.ModelMultipleChoiceField(label="出席委员", queryset=User.objects.all())
+    votes = forms.JSONField(
+        label="表决", help_text='{"委员用户ID": {"choice": "agree|disagree|abstain", "opinion": "…"}}'
+    )
+    minutes = forms.CharField(label="会议纪要", widget=forms.Textarea, max_length=20000)
+    conclusion = forms.CharField(label="讨论结论", widget=forms.Textarea, max_length=5000)
+
+    def clean_votes(self) -> dict[int, tuple[str, str]]:
+        raw = self.cleaned_data["votes"]
+        if not isinstance(raw, dict):
+            raise ValidationError("表决应为“委员ID → 表决意见”的对象", code="invalid")
+        votes: dict[int, tuple[str, str]] = {}
+        for key, value in raw.items():
+            choice, opinion = (
+                (value, "") if isinstance(value, str) else (value.get("choice"), value.get("opinion", ""))
+            )
+            if choice not in Vote.Choice.values:
+                raise ValidationError(
+                    f"委员 {key} 的表决“{choice}”无效，应为 agree、disagree 或 abstain", code="invalid"
+                )
+            try:
+                votes[int(key)] = (choice, str(opinion))
+            except (TypeError, ValueError):
+                raise ValidationError(f"委员ID“{key}”无效", code="invalid") from None
+        return votes
+
+
+class TransferForm(OpinionRequiredForm):
+    authority_kind = forms.ChoiceField(label="接收机关类型", choices=Transfer.Authority.choices)
+    authority_name = forms.CharField(label="接收机关", max_length=200)
+    persons = forms.IntegerField(label="移送人数", min_value=0, initial=0)
+
+
+class ServeNoticeForm(StepForm):
+    served_on = forms.DateField(label="送达日期")
+    method = forms.ChoiceField(label="送达方式", choices=Case.ServiceMethod.choices)
+
+
+class RecordStatementForm(StepForm):
+    statement_on = forms.DateField(label="陈述申辩日期")
+    waived = forms.BooleanField(label="当事人放弃陈述申辩", required=False)
+    statement = forms.CharField(label="陈述申辩意见", required=False, widget=forms.Textarea, max_length=20000)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not data.get("waived") and not (data.get("statement") or "").strip():
+            raise ValidationError("请记录当事人的陈述申辩意见，或勾选放弃陈述申辩", code="statement_missing")
+        return data
+
+
+class RequestHearingForm(StepForm):
+    requested_on = forms.DateField(label="申请日期")
+
+
+class ScheduleHearingForm(StepForm):
+    notified_on = forms.DateField(label="听证通知日期")
+    hearing_date = forms.DateField(label="听证日期")
+    place = forms.CharField(label="地点", max_length=200)
+    hearing_officer = forms.ModelChoiceField(label="听证主持人", queryset=User.objects.all())
+
+
+class HoldHearingForm(StepForm):
+    held_on = forms.DateField(label="举行日期")
+    record = forms.CharField(label="听证笔录", required=False, widget=forms.Textarea, max_length=50000)
+    report = forms.CharField(label="听证报告", required=False, widget=forms.Textarea, max_length=20000)
+
+
+class ServeDecisionForm(StepForm):
+    served_on = forms.DateField(label="送达日期")
+    method = forms.ChoiceField(label="送达方式", choices=Case.ServiceMethod.choices)
+
+
+class PublishForm(StepForm):
+    published_on = forms.DateField(label="公示日期")
+    channel = forms.CharField(label="公示渠道", max_length=200)
+
+
+class CloseForm(StepForm):
+    outcome = forms.ChoiceField(label="执行结果", choices=Case.ExecutionOutcome.choices)
+    paid_on = forms.DateField(label="缴纳日期", required=False)
+    paid_amount = forms.DecimalField(label="实缴金额（元）", required=False, **MONEY)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and data.get("outcome") == Case.ExecutionOutcome.PAID:
+            if not data.get("paid_on") or data.get("paid_amount") is None:
+                raise ValidationError("已缴纳的，须填写缴纳日期和实缴金额", code="payment_missing")
+        return data

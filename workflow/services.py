@@ -1,0 +1,540 @@
+"""Every change to a case goes through here (SPEC §4, STYLE rule 2):
+
+atomic → lock the case row → check version, role, scope, separation of duties → validate the
+input → record what the step records → check the guards → fire the django-fsm transition →
+save(update_fields) → append the hash-chained history row → side effects on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from accounts.roles import Role
+from accounts.selectors import organisation_policy, user_can_see_organisation
+from casefiles.models import (
+    BlacklistEntry,
+    Case,
+    CaseActivity,
+    Evidence,
+    Inspection,
+    Litigation,
+    Party,
+    Reconsideration,
+    ViolationType,
+)
+from casefiles.penalties import Penalty
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, StaleVersion
+from workflow import deadlines
+from workflow.context import StepContext
+from workflow.history import history_append
+from workflow.machine import CaseFlow
+from workflow.states import AFTER_DECISION, TERMINAL_STATES, CaseState
+from workflow.steps import BY_KEY, HANDLER, REVIEWER, Step, steps_from
+
+EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.INVESTIGATING})
+
+
+# --- reading what may be done -------------------------------------------------------------------------
+
+
+@dataclass
+class TransitionOption:
+    code: str
+    label: str
+    role: str
+    targets: tuple[str, ...]
+    allowed: bool
+    unmet: list[Reason] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+
+
+def _handlers(case: Case) -> set[int]:
+    return set(case.officers.values_list("pk", flat=True))
+
+
+def actor_reasons(case: Case, step: Step, actor: User, handlers: set[int] | None = None) -> list[Reason]:
+    reasons = []
+    if not actor.has_role(step.role):
+        reasons.append(Reason("role_required", f"需要“{Role(step.role).label}”角色才能执行“{step.label}”"))
+    handlers = _handlers(case) if handlers is None else handlers
+    if (
+        step.actor == HANDLER
+        and actor.pk not in handlers
+        and not (case.state == CaseState.DRAFT and case.created_by_id == actor.pk)
+    ):
+        reasons.append(Reason("not_a_handler", "只有本案承办人员可以执行此操作"))
+    if step.actor == REVIEWER and actor.pk in handlers:
+        reasons.append(
+            Reason("reviewer_is_handler", "您是本案承办人员，不能审核或决定本案（审查与办案分离）")
+        )
+    return reasons
+
+
+def _context(case: Case, actor: User, now: datetime | None, data: dict[str, Any] | None) -> StepContext:
+    return StepContext(
+        actor=actor,
+        now=now or timezone.now(),
+        policy=organisation_policy(organisation=case.organisation),
+        data=data,
+    )
+
+
+def case_available_transitions(
+    *, case: Case, actor: User, now: datetime | None = None
+) -> list[TransitionOption]:
+    """What this user may fire now, and for each transition that exists here but is blocked, why."""
+    ctx = _context(case, actor, now, None)
+    handlers = _handlers(case)
+    options = []
+    for step in steps_from(case.state):
+        unmet = actor_reasons(case, step, actor, handlers)
+        unmet += [r for g in step.guards if (r := g(case, ctx)) is not None]
+        options.append(
+            TransitionOption(
+                code=step.code,
+                label=step.label,
+                role=step.role,
+                targets=step.possible_targets,
+                allowed=not unmet,
+                unmet=unmet,
+                inputs=[name for name, f in step.form.base_fields.items() if f.required],
+            )
+        )
+    return options
+
+
+# --- changing a case --------------------------------------------------------------------------------------
+
+
+def case_lock(*, case_id: int, actor: User, expected_version: int | None = None) -> CaseFlow:
+    """Lock the case row for this transaction; refuse unseen cases (404) and stale views (409)."""
+    try:
+        case = (
+            CaseFlow.objects.select_for_update(of=("self",))
+            .select_related("organisation", "party")
+            .get(pk=case_id)
+        )
+    except CaseFlow.DoesNotExist:
+        raise NotFound("案件不存在") from None
+    if not user_can_see_organisation(user=actor, organisation_id=case.organisation_id):
+        raise NotFound("案件不存在")
+    if expected_version is not None and case.version != expected_version:
+        raise StaleVersion(
+            f"案件已被他人更新（当前版本 {case.version}，您看到的是版本 {expected_version}），请刷新后重试",
+            reasons=[Reason("stale_version", "案件已被他人更新，请刷新后重试")],
+        )
+    return case
+
+
+def _field_values(case: Case) -> dict[str, Any]:
+    return model_to_dict(case, exclude=["officers"])
+
+
+def _save(case: Case, before: dict[str, Any], extra: Iterable[str] = ()) -> None:
+    after = _field_values(case)
+    changed = [name for name, value in after.items() if before.get(name) != value]
+    fields = (
+        set(changed) | set(extra) | {"version", "history_head", "current_deadline", "current_deadline_kind"}
+    )
+    fields.discard("state")
+    # The FSM field is protected against assignment, but saving the value it moved to is how
+    # the transition is persisted.
+    case.save(update_fields=[*fields, "state"])
+
+
+def _refresh_clock(case: Case, policy: Any) -> None:
+    case.current_deadline, case.current_deadline_kind = deadlines.current_clock(case, policy)
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case_id: int,
+    transition: str,
+    actor: User,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    case = case_lock(case_id=case_id, actor=actor, expected_version=expected_version)
+    step = BY_KEY.get((transition, case.state))
+    if step is None:
+        available = "、".join(s.code for s in steps_from(case.state)) or "无"
+        raise Conflict(
+            f"案件处于“{case.get_state_display()}”状态，不能执行“{transition}”（可执行：{available}）",
+            reasons=[
+                Reason("transition_not_available", f"当前状态“{case.get_state_display()}”下不能执行该操作")
+            ],
+        )
+    refused = actor_reasons(case, step, actor)
+    if refused:
+        raise Forbidden("；".join(r.message for r in refused), reasons=refused)
+
+    form = step.form(data=data or {})
+    if not form.is_valid():
+        errors = {name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()}
+        summary = "；".join(m for msgs in errors.values() for m in msgs)
+        raise InvalidInput(f"输入有误：{summary}", errors=errors)
+    cleaned = form.cleaned_data
+
+    ctx = _context(case, actor, now, cleaned)
+    before = _field_values(case)
+    from_state = case.state
+    step.apply(case, ctx, cleaned)
+
+    unmet = [r for g in step.guards if (r := g(case, ctx)) is not None]
+    if unmet:
+        # Raising rolls back everything the step recorded above.
+        raise Conflict("；".join(r.message for r in unmet), reasons=unmet)
+
+    case._step_ctx = ctx
+    getattr(case, step.code)()
+    _refresh_clock(case, ctx.policy)
+    history_append(
+        case=case,
+        transition=step.code,
+        from_state=from_state,
+        to_state=case.state,
+        actor=actor,
+        at=ctx.now,
+        opinion=cleaned.get("opinion", ""),
+        data=_history_data(step, cleaned),
+    )
+    _save(case, before)
+    return case
+
+
+def _history_data(step: Step, cleaned: dict[str, Any]) -> dict[str, Any]:
+    data = {}
+    for name, value in cleaned.items():
+        if name == "opinion" or value in (None, "", False):
+            continue
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif isinstance(value, Iterable) and not isinstance(value, str | dict):
+            value = [getattr(v, "pk", v) for v in value]
+        data[name] = value
+    return data
+
+
+def _record_change(
+    case: Case, *, actor: User, what: str, now: datetime, data: dict[str, Any], before: dict[str, Any]
+) -> None:
+    history_append(
+        case=case, transition=what, from_state=case.state, to_state=case.state, actor=actor, at=now, data=data
+    )
+    _save(case, before)
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    origin: str,
+    procedure: str = Case.Procedure.GENERAL,
+    party: Party | None = None,
+    violation_type: ViolationType | None = None,
+    inspection: Inspection | None = None,
+    facts: str = "",
+    officers: Iterable[User] = (),
+    now: datetime | None = None,
+) -> Case:
+    if not actor.has_role(Role.OFFICER):
+        raise Forbidden("只有执法人员可以登记案件", reasons=[Reason("role_required", "需要“执法人员”角色")])
+    if not user_can_see_organisation(user=actor, organisation_id=organisation.pk):
+        raise NotFound("机构不存在")
+    now = now or timezone.now()
+    case = Case(
+        organisation=organisation,
+        title=title,
+        origin=origin,
+        procedure=procedure,
+        party=party,
+        violation_type=violation_type,
+        inspection=inspection,
+        facts=facts,
+        created_by=actor,
+        created_at=now,
+    )
+    case.full_clean(exclude=["state"])
+    case.save()
+    officers = list(officers)
+    _check_officers(officers, organisation)
+    case.officers.set(officers)
+    history_append(
+        case=case,
+        transition="create",
+        from_state="",
+        to_state=case.state,
+        actor=actor,
+        at=now,
+        data={"title": title, "origin": origin, "procedure": procedure, "officers": [o.pk for o in officers]},
+    )
+    Case.objects.filter(pk=case.pk).update(version=case.version, history_head=case.history_head)
+    return case
+
+
+def _check_officers(officers: list[User], organisation: Organisation) -> None:
+    strangers = [str(o) for o in officers if not o.has_role(Role.OFFICER)]
+    if strangers:
+        raise InvalidInput(
+            "承办人员须为执法人员：" + "、".join(strangers),
+            errors={"officers": ["非执法人员：" + "、".join(strangers)]},
+        )
+
+
+DETAIL_FIELDS = ("title", "facts", "party", "violation_type", "complex", "proposed_penalty", "officers")
+
+
+@transaction.atomic
+def case_update_details(
+    *,
+    case_id: int,
+    actor: User,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Edit what the handlers establish while drafting and investigating."""
+    case = case_lock(case_id=case_id, actor=actor, expected_version=expected_version)
+    unknown = set(changes) - set(DETAIL_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            "不能修改这些字段：" + "、".join(sorted(unknown)), errors={k: ["不可修改"] for k in unknown}
+        )
+    if case.state not in EDITABLE_STATES:
+        raise Conflict(
+            f"案件处于“{case.get_state_display()}”状态，案情只能在待立案或调查取证阶段修改",
+            reasons=[Reason("not_editable", "当前状态下不能修改案情")],
+        )
+    handlers = _handlers(case)
+    if actor.pk not in handlers and case.created_by_id != actor.pk:
+        raise Forbidden(
+            "只有本案承办人员可以修改案情", reasons=[Reason("not_a_handler", "只有本案承办人员可以修改案情")]
+        )
+    now = now or timezone.now()
+    before = _field_values(case)
+    record: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "officers":
+            officers = list(value)
+            _check_officers(officers, case.organisation)
+            case.officers.set(officers)
+            record[name] = [o.pk for o in officers]
+        elif name == "proposed_penalty":
+            penalty = value if isinstance(value, Penalty) else Penalty.from_json(value)
+            case.proposed_penalty = penalty.to_json()
+            record[name] = case.proposed_penalty
+        else:
+            setattr(case, name, value)
+            record[name] = getattr(value, "pk", value)
+    case.full_clean(exclude=["state", "officers"])
+    policy = organisation_policy(organisation=case.organisation)
+    from workflow.guards import is_major
+
+    case.is_major = is_major(case, policy)
+    _refresh_clock(case, policy)
+    _record_change(case, actor=actor, what="update_details", now=now, data=record, before=before)
+    return case
+
+
+@transaction.atomic
+def activity_record(
+    *, case_id: int, actor: User, kind: str, occurred_at: datetime, place: str = "", note: str = ""
+) -> CaseActivity:
+    """Record an enforcement activity carried out in the case (those on the AV list need a recording)."""
+    case = case_lock(case_id=case_id, actor=actor)
+    if case.state in TERMINAL_STATES:
+        raise Conflict("案件已终结，不能再登记执法活动", reasons=[Reason("case_closed", "案件已终结")])
+    if actor.pk not in _handlers(case):
+        raise Forbidden(
+            "只有本案承办人员可以登记执法活动", reasons=[Reason("not_a_handler", "只有本案承办人员可以登记")]
+        )
+    activity = CaseActivity(
+        case=case, kind=kind, occurred_at=occurred_at, place=place, note=note, recorded_by=actor
+    )
+    activity.full_clean()
+    activity.save()
+    before = _field_values(case)
+    _record_change(
+        case,
+        actor=actor,
+        what="record_activity",
+        now=occurred_at,
+        data={"activity": activity.pk, "kind": kind},
+        before=before,
+    )
+    return activity
+
+
+@transaction.atomic
+def evidence_register_verified(
+    *,
+    case_id: int,
+    actor: User,
+    kind: str,
+    title: str,
+    sha256: str,
+    size_bytes: int,
+    activity: CaseActivity | None = None,
+    captured_at: datetime | None = None,
+    device: str = "",
+    content_type: str = "",
+    duration_seconds: int | None = None,
+    now: datetime | None = None,
+) -> Evidence:
+    """Register an evidence record whose bytes were verified elsewhere (the storage issue replaces
+    this with the streamed upload that verifies the hash itself)."""
+    case = case_lock(case_id=case_id, actor=actor)
+    if actor.pk not in _handlers(case):
+        raise Forbidden(
+            "只有本案承办人员可以登记证据", reasons=[Reason("not_a_handler", "只有本案承办人员可以登记证据")]
+        )
+    if activity is not None and activity.case_id != case.pk:
+        raise InvalidInput("该执法活动不属于本案", errors={"activity": ["不属于本案"]})
+    now = now or timezone.now()
+    evidence = Evidence.objects.create(
+        case=case,
+        activity=activity,
+        kind=kind,
+        status=Evidence.Status.VERIFIED,
+        title=title,
+        device=device,
+        officer=actor,
+        captured_at=captured_at,
+        duration_seconds=duration_seconds,
+        size_bytes=size_bytes,
+        content_type=content_type,
+        sha256=sha256,
+        verified_at=now,
+    )
+    before = _field_values(case)
+    _record_change(
+        case,
+        actor=actor,
+        what="add_evidence",
+        now=now,
+        data={"evidence": evidence.pk, "sha256": sha256},
+        before=before,
+    )
+    return evidence
+
+
+# --- after the decision ----------------------------------------------------------------------------------
+
+
+def _lock_decided(case_id: int, actor: User) -> CaseFlow:
+    case = case_lock(case_id=case_id, actor=actor)
+    if case.state not in AFTER_DECISION:
+        raise Conflict("案件尚未作出处罚决定", reasons=[Reason("not_decided", "案件尚未作出处罚决定")])
+    if not (
+        actor.has_role(Role.LEGAL_REVIEWER) or actor.has_role(Role.AGENCY_HEAD) or actor.pk in _handlers(case)
+    ):
+        raise Forbidden(
+            "需要法制审核人员、机关负责人或承办人员登记", reasons=[Reason("role_required", "无权登记")]
+        )
+    return case
+
+
+@transaction.atomic
+def reconsideration_record(
+    *, case_id: int, actor: User, filed_on: date, authority: str, now: datetime | None = None
+) -> Reconsideration:
+    """行政复议: filed against the decision. Allowed on an archived case too — the record is added
+    to the file, the case itself is not changed."""
+    case = _lock_decided(case_id, actor)
+    item = Reconsideration(case=case, filed_on=filed_on, authority=authority, recorded_by=actor)
+    item.full_clean()
+    item.save()
+    before = _field_values(case)
+    data = {"reconsideration": item.pk, "filed_on": filed_on, "authority": authority}
+    _record_change(
+        case, actor=actor, what="record_reconsideration", now=now or timezone.now(), data=data, before=before
+    )
+    return item
+
+
+@transaction.atomic
+def reconsideration_decide(
+    *, reconsideration_id: int, actor: User, outcome: str, decided_on: date, now: datetime | None = None
+) -> Reconsideration:
+    item = Reconsideration.objects.select_related("case").get(pk=reconsideration_id)
+    case = _lock_decided(item.case_id, actor)
+    item = Reconsideration.objects.select_for_update().get(pk=reconsideration_id)
+    if item.outcome != Reconsideration.Outcome.PENDING:
+        raise Conflict("该复议已有结果", reasons=[Reason("already_decided", "该复议已有结果")])
+    item.outcome, item.decided_on = outcome, decided_on
+    item.full_clean()
+    item.save(update_fields=["outcome", "decided_on"])
+    before = _field_values(case)
+    data = {"reconsideration": item.pk, "outcome": outcome, "decided_on": decided_on}
+    _record_change(
+        case, actor=actor, what="decide_reconsideration", now=now or timezone.now(), data=data, before=before
+    )
+    return item
+
+
+@transaction.atomic
+def litigation_record(
+    *, case_id: int, actor: User, filed_on: date, court: str, now: datetime | None = None
+) -> Litigation:
+    case = _lock_decided(case_id, actor)
+    item = Litigation(case=case, filed_on=filed_on, court=court, recorded_by=actor)
+    item.full_clean()
+    item.save()
+    before = _field_values(case)
+    data = {"litigation": item.pk, "filed_on": filed_on, "court": court}
+    _record_change(
+        case, actor=actor, what="record_litigation", now=now or timezone.now(), data=data, before=before
+    )
+    return item
+
+
+@transaction.atomic
+def litigation_decide(
+    *, litigation_id: int, actor: User, outcome: str, decided_on: date, now: datetime | None = None
+) -> Litigation:
+    item = Litigation.objects.get(pk=litigation_id)
+    case = _lock_decided(item.case_id, actor)
+    item = Litigation.objects.select_for_update().get(pk=litigation_id)
+    if item.outcome != Litigation.Outcome.PENDING:
+        raise Conflict("该诉讼已有结果", reasons=[Reason("already_decided", "该诉讼已有结果")])
+    item.outcome, item.decided_on = outcome, decided_on
+    item.full_clean()
+    item.save(update_fields=["outcome", "decided_on"])
+    before = _field_values(case)
+    data = {"litigation": item.pk, "outcome": outcome, "decided_on": decided_on}
+    _record_change(
+        case, actor=actor, what="decide_litigation", now=now or timezone.now(), data=data, before=before
+    )
+    return item
+
+
+@transaction.atomic
+def blacklist_add(
+    *, case_id: int, actor: User, listed_on: date, reason: str, now: datetime | None = None
+) -> BlacklistEntry:
+    case = _lock_decided(case_id, actor)
+    if case.decision_kind != Case.DecisionKind.PENALTY:
+        raise Conflict(
+            "只有给予处罚的案件可以将当事人列入黑名单", reasons=[Reason("not_penalised", "本案未给予处罚")]
+        )
+    if BlacklistEntry.objects.filter(case=case).exists():
+        raise Conflict("该当事人已因本案列入黑名单", reasons=[Reason("already_listed", "已列入黑名单")])
+    entry = BlacklistEntry(party=case.party, case=case, listed_on=listed_on, reason=reason, recorded_by=actor)
+    entry.full_clean()
+    entry.save()
+    before = _field_values(case)
+    data = {"blacklist": entry.pk, "listed_on": listed_on}
+    _record_change(case, actor=actor, what="blacklist", now=now or timezone.now(), data=data, before=before)
+    return entry

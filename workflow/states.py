@@ -1,0 +1,59 @@
+"""The case states of SPEC §4. The codes are stable: API, database and tests use them as written."""
+
+from django.db import models
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", "待立案"
+    FILING_REVIEW = "filing_review", "立案审批"
+    INVESTIGATING = "investigating", "调查取证"
+    INITIAL_REVIEW = "initial_review", "初审"
+    PRE_NOTICE_CHECK = "pre_notice_check", "告知前法制审核"
+    NOTICE = "notice", "告知"
+    HEARING = "hearing", "听证"
+    PRE_DECISION_CHECK = "pre_decision_check", "决定前法制审核"
+    DELIBERATION = "deliberation", "集体讨论"
+    PENDING_DECISION = "pending_decision", "待决定"
+    DECIDED = "decided", "已决定"
+    ONSITE_DECIDED = "onsite_decided", "当场决定"
+    SERVED = "served", "已送达"
+    PUBLISHED = "published", "已公示"
+    EXECUTING = "executing", "执行"
+    CLOSED = "closed", "结案"
+    ARCHIVED = "archived", "归档"
+    NOT_FILED = "not_filed", "不予立案"
+    WITHDRAWN = "withdrawn", "撤销立案"
+    TRANSFERRED = "transferred", "移送"
+
+
+TERMINAL_STATES = frozenset(
+    {CaseState.ARCHIVED, CaseState.NOT_FILED, CaseState.WITHDRAWN, CaseState.TRANSFERRED}
+)
+
+# States in which the 90-day decision clock (Art. 60) runs.
+BEFORE_DECISION = frozenset(
+    {
+        CaseState.FILING_REVIEW,
+        CaseState.INVESTIGATING,
+        CaseState.INITIAL_REVIEW,
+        CaseState.PRE_NOTICE_CHECK,
+        CaseState.NOTICE,
+        CaseState.HEARING,
+        CaseState.PRE_DECISION_CHECK,
+        CaseState.DELIBERATION,
+        CaseState.PENDING_DECISION,
+    }
+)
+
+# States after a decision exists: reconsideration, litigation and blacklist records attach here.
+AFTER_DECISION = frozenset(
+    {
+        CaseState.DECIDED,
+        CaseState.ONSITE_DECIDED,
+        CaseState.SERVED,
+        CaseState.PUBLISHED,
+        CaseState.EXECUTING,
+        CaseState.CLOSED,
+        CaseState.ARCHIVED,
+    }
+)

@@ -1,0 +1,655 @@
+"""The transition table of SPEC §4, as data: one row per (transition, source state).
+
+Each row names the role that may fire it, whether the actor must be a handler of the case
+(officer steps) or must not be one (review steps — 审查与办案分离), the input form, the guards,
+and what the step records. workflow.machine builds the django-fsm transitions from this table,
+and workflow.services fires them; nothing else changes a case's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+from django import forms as django_forms
+from django.utils import timezone
+
+from accounts.policy import AvActivity
+from accounts.roles import Role
+from casefiles.models import Case, CaseActivity, Transfer
+from casefiles.penalties import Penalty
+from casefiles.services import format_case_number, number_next
+from core.errors import InvalidInput, Reason
+from workflow import deadlines, forms, guards
+from workflow.context import StepContext
+from workflow.models import Deliberation, Hearing, LegalCheck, Meeting, Vote
+from workflow.precheck import FAIL, run_precheck
+from workflow.states import BEFORE_DECISION, CaseState
+
+S = CaseState
+HANDLER, REVIEWER = "handler", "reviewer"
+
+Apply = Callable[[Case, StepContext, dict[str, Any]], None]
+Router = Callable[[Case, StepContext], str]
+
+
+def _nothing(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    source: str
+    target: str | None  # None: stays in the same state (records something)
+    role: str
+    label: str
+    actor: str = HANDLER
+    form: type[django_forms.Form] = forms.StepForm
+    guards: tuple[guards.Guard, ...] = ()
+    apply: Apply = _nothing
+    router: Router | None = None  # chooses the target among `targets`
+    targets: tuple[str, ...] = ()
+    changes: tuple[str, ...] = field(default=())  # case fields this step writes
+
+    @property
+    def possible_targets(self) -> tuple[str, ...]:
+        return self.targets or ((self.target,) if self.target else (self.source,))
+
+
+# --- what steps record ------------------------------------------------------------------------------
+
+
+def _local_noon(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+def approve_filing(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    year = ctx.today.year
+    case.year = year
+    case.seq = number_next(organisation=case.organisation, year=year, kind="case")
+    case.number = format_case_number(organisation=case.organisation, year=year, seq=case.seq)
+    case.filed_at = ctx.now
+    case.decision_deadline = deadlines.decision_deadline(
+        filed_on=ctx.today, policy=ctx.policy, extended=False
+    )
+
+
+def transfer(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    Transfer.objects.create(
+        case=case,
+        authority_kind=data["authority_kind"],
+        authority_name=data["authority_name"],
+        persons=data["persons"] or 0,
+        reason=data["opinion"],
+        transferred_at=ctx.now,
+    )
+
+
+def mark_major(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    case.is_major = guards.is_major(case, ctx.policy)
+
+
+def route_after_initial_review(case: Case, ctx: StepContext) -> str:
+    return S.PRE_NOTICE_CHECK if case.is_major else S.NOTICE
+
+
+def route_after_notice(case: Case, ctx: StepContext) -> str:
+    return S.PRE_DECISION_CHECK if case.is_major or ctx.policy.check_every_case else S.PENDING_DECISION
+
+
+def route_after_pre_decision_check(case: Case, ctx: StepContext) -> str:
+    return S.DELIBERATION if case.is_major else S.PENDING_DECISION
+
+
+def _legal_check(stage: str, outcome: str) -> Apply:
+    def apply(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+        findings = run_precheck(case, ctx)
+        ctx.scratch["findings"] = findings
+        LegalCheck.objects.create(
+            case=case,
+            stage=stage,
+            organisation=ctx.actor.organisation or case.organisation,
+            reviewer=ctx.actor,
+            outcome=outcome,
+            opinion=data["opinion"],
+            findings=[f.as_dict() for f in findings],
+            override_reason=data.get("override_reason", ""),
+            concluded_at=ctx.now,
+        )
+        if outcome == LegalCheck.Outcome.APPROVED:
+            mark_major(case, ctx, data)
+        else:
+            reset_for_return(case, ctx, data)
+
+    return apply
+
+
+@guards.input_guard
+def precheck_failures_explained(case: Case, ctx: StepContext) -> Reason | None:
+    """SPEC §7: a reviewer may approve over a failed pre-check item only with a written reason."""
+    failed = [f for f in ctx.scratch.get("findings", []) if f.result == FAIL]
+    if failed and not (ctx.data or {}).get("override_reason", "").strip():
+        items = "；".join(f"{f.title}：{f.detail}" for f in failed)
+        return Reason("precheck_fail_unexplained", f"自动预审有不通过项，须写明同意的理由：{items}")
+    return None
+
+
+def reset_for_return(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    # A returned case goes back to investigation: a new notice must be served afterwards.
+    case.noticed_penalty = None
+    case.notice_served_on = None
+    case.statement_on = None
+    case.statement_waived = False
+    case.statement = ""
+
+
+def serve_notice(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    case.notice_served_on = data["served_on"]
+    case.noticed_penalty = Penalty.from_json(case.proposed_penalty).to_json()
+    if data["method"] in (Case.ServiceMethod.LEAVE, Case.ServiceMethod.ANNOUNCEMENT):
+        _record_service_activity(case, ctx, data)
+
+
+def record_statement(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    case.statement_on = data["statement_on"]
+    case.statement_waived = bool(data["waived"])
+    case.statement = data.get("statement", "")
+
+
+@guards.input_guard
+def hearing_window_closed(case: Case, ctx: StepContext) -> Reason | None:
+    # Concluding the notice before the 5-working-day hearing window ends would deny the right.
+    if (
+        case.notice_served_on is None
+        or case.statement_waived
+        or not guards.hearing_right_applies(case, ctx.policy)
+    ):
+        return None
+    last = deadlines.hearing_request_deadline(served_on=case.notice_served_on, policy=ctx.policy)
+    if ctx.today <= last:
+        return Reason("hearing_window_open", f"听证申请期至 {last:%Y-%m-%d} 届满，当事人未放弃听证权利")
+    return None
+
+
+def request_hearing(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    if hasattr(case, "hearing"):
+        raise InvalidInput("本案已申请过听证", errors={"requested_on": ["本案已申请过听证"]})
+    ctx.scratch["requested_on"] = data["requested_on"]
+    case.hearing = Hearing.objects.create(case=case, requested_on=data["requested_on"])
+    case.is_major = True  # SPEC §5: a case that went through a hearing is major
+
+
+def schedule_hearing(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    officer = data["hearing_officer"]
+    if case.officers.filter(pk=officer.pk).exists():
+        raise InvalidInput(
+            "听证主持人不能是本案承办人员（行政处罚法第六十四条）",
+            errors={"hearing_officer": ["听证主持人不能是本案承办人员"]},
+        )
+    hearing = case.hearing
+    hearing.notified_on = data["notified_on"]
+    hearing.hearing_date = data["hearing_date"]
+    hearing.place = data["place"]
+    hearing.hearing_officer = officer
+    if hearing.activity_id is None:
+        hearing.activity = CaseActivity.objects.create(
+            case=case,
+            kind=AvActivity.HEARING,
+            occurred_at=_local_noon(data["hearing_date"]),
+            place=data["place"],
+            recorded_by=ctx.actor,
+        )
+    else:
+        CaseActivity.objects.filter(pk=hearing.activity_id).update(
+            occurred_at=_local_noon(data["hearing_date"])
+        )
+    hearing.save()
+
+
+def hold_hearing(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    hearing = case.hearing
+    hearing.held_on = data["held_on"]
+    hearing.record = data.get("record", "")
+    hearing.report = data.get("report", "")
+    hearing.save(update_fields=["held_on", "record", "report"])
+
+
+def record_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    penalty = Penalty(
+        warning=bool(data.get("warning")),
+        fine=data.get("fine") or 0,
+        confiscation=data.get("confiscation") or 0,
+        suspension=bool(data.get("suspension")),
+        revocation=bool(data.get("revocation")),
+        closure=bool(data.get("closure")),
+    )
+    case.decision_kind = data.get("decision_kind") or Case.DecisionKind.PENALTY
+    case.decided_penalty = Penalty.from_json(penalty.to_json()).to_json()
+    case.decided_fine = Penalty.from_json(case.decided_penalty).fine
+    case.decided_at = ctx.now
+    case.decision_number = data.get("decision_number") or case.number
+    case.decided_major = guards.is_major(case, ctx.policy)
+
+
+def conclude_deliberation(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    committee = set(
+        case.organisation.users.filter(
+            role_assignments__role=Role.COMMITTEE_MEMBER, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    attendees = list(data["attendees"])
+    strangers = [str(u) for u in attendees if u.pk not in committee]
+    if strangers:
+        raise InvalidInput(
+            "出席人员不是本机构案审委员会成员：" + "、".join(strangers),
+            errors={"attendees": ["以下人员不是案审委员会成员：" + "、".join(strangers)]},
+        )
+    votes: dict[int, tuple[str, str]] = data["votes"]
+    ctx.scratch["committee_size"] = len(committee)
+    ctx.scratch["present"] = len(attendees)
+    ctx.scratch["members_without_vote"] = [u for u in attendees if u.pk not in votes]
+    meeting = Meeting.objects.create(
+        organisation=case.organisation,
+        held_at=data["held_at"],
+        chair=data.get("chair") or ctx.actor,
+        minutes=data["minutes"],
+        committee_size=len(committee),
+    )
+    meeting.attendees.set(attendees)
+    deliberation = Deliberation.objects.create(
+        meeting=meeting, case=case, conclusion=data["conclusion"], concluded_at=ctx.now
+    )
+    present = {u.pk for u in attendees}
+    Vote.objects.bulk_create(
+        Vote(deliberation=deliberation, member_id=pk, choice=choice, opinion=opinion)
+        for pk, (choice, opinion) in votes.items()
+        if pk in present
+    )
+    record_decision(case, ctx, data)
+
+
+def _record_service_activity(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    kind = (
+        AvActivity.LEAVE_SERVICE
+        if data["method"] == Case.ServiceMethod.LEAVE
+        else AvActivity.ANNOUNCEMENT_SERVICE
+    )
+    CaseActivity.objects.create(
+        case=case, kind=kind, occurred_at=_local_noon(data["served_on"]), recorded_by=ctx.actor
+    )
+
+
+def serve_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    decided_on = deadlines.local_date(case.decided_at)
+    if data["served_on"] < decided_on:
+        raise InvalidInput(
+            "送达日期不能早于决定日期", errors={"served_on": [f"决定日期为 {decided_on:%Y-%m-%d}"]}
+        )
+    case.decision_served_on = data["served_on"]
+    case.decision_service_method = data["method"]
+    # Art. 61: late service is lawful but flagged (counted against the bureau in reviews).
+    case.service_late = data["served_on"] > deadlines.service_deadline(
+        decided_on=decided_on, policy=ctx.policy
+    )
+    if Penalty.from_json(case.decided_penalty).fine:
+        case.fine_due_on = deadlines.payment_due(served_on=data["served_on"], policy=ctx.policy)
+    if data["method"] in (Case.ServiceMethod.LEAVE, Case.ServiceMethod.ANNOUNCEMENT):
+        _record_service_activity(case, ctx, data)
+
+
+def publish(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    case.published_on = data["published_on"]
+    case.publication_channel = data["channel"]
+    decided_on = deadlines.local_date(case.decided_at)
+    case.publication_late = data["published_on"] > deadlines.publication_deadline(
+        decided_on=decided_on, policy=ctx.policy
+    )
+
+
+def skip_publication(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    case.publication_skip_reason = data["opinion"]
+
+
+def close(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    fine = Penalty.from_json(case.decided_penalty).fine
+    outcome = data["outcome"]
+    if not fine and outcome != Case.ExecutionOutcome.NOTHING_TO_PAY:
+        raise InvalidInput("本案无罚没款项，执行结果应为“无罚没款项”", errors={"outcome": ["本案无罚没款项"]})
+    if fine and outcome == Case.ExecutionOutcome.NOTHING_TO_PAY:
+        raise InvalidInput(
+            f"本案罚款 {fine} 元，须记录缴纳、减免或申请强制执行", errors={"outcome": ["本案有罚款"]}
+        )
+    case.execution_outcome = outcome
+    if outcome == Case.ExecutionOutcome.PAID:
+        case.paid_on = data["paid_on"]
+        case.paid_amount = data["paid_amount"]
+        case.surcharge = deadlines.surcharge(fine=fine, due_on=case.fine_due_on, paid_on=data["paid_on"])
+    case.closed_at = ctx.now
+
+
+def archive(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    case.archived_at = ctx.now
+
+
+def onsite_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    year = ctx.today.year
+    case.year = year
+    case.seq = number_next(organisation=case.organisation, year=year, kind="case")
+    case.number = format_case_number(organisation=case.organisation, year=year, seq=case.seq)
+    record_decision(case, ctx, {**data, "decision_kind": Case.DecisionKind.PENALTY})
+
+
+def extend_deadline(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    case.deadline_extended = True
+    case.decision_deadline = deadlines.decision_deadline(
+        filed_on=deadlines.local_date(case.filed_at), policy=ctx.policy, extended=True
+    )
+
+
+# --- the table -------------------------------------------------------------------------------------------
+
+G = guards
+LEGAL_CHECK_GUARDS = (precheck_failures_explained,)
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "submit_filing",
+        S.DRAFT,
+        S.FILING_REVIEW,
+        Role.OFFICER,
+        "提交立案审批",
+        guards=(G.general_procedure, G.party_present, G.violation_type_present, G.two_certified_officers),
+    ),
+    Step(
+        "record_onsite_decision",
+        S.DRAFT,
+        S.ONSITE_DECIDED,
+        Role.OFFICER,
+        "当场作出处罚决定",
+        form=forms.OnsiteDecisionForm,
+        apply=onsite_decision,
+        guards=(
+            G.summary_procedure,
+            G.party_present,
+            G.violation_type_present,
+            G.two_certified_officers,
+            G.summary_limits,
+        ),
+    ),
+    Step(
+        "approve_filing",
+        S.FILING_REVIEW,
+        S.INVESTIGATING,
+        Role.DIVISION_HEAD,
+        "批准立案",
+        actor=REVIEWER,
+        apply=approve_filing,
+    ),
+    Step(
+        "reject_filing",
+        S.FILING_REVIEW,
+        S.NOT_FILED,
+        Role.DIVISION_HEAD,
+        "不予立案",
+        actor=REVIEWER,
+        form=forms.OpinionRequiredForm,
+    ),
+    Step(
+        "submit_review",
+        S.INVESTIGATING,
+        S.INITIAL_REVIEW,
+        Role.OFFICER,
+        "调查终结，提交初审",
+        guards=(G.av_list_recorded, G.proposed_penalty_set, G.two_certified_officers),
+    ),
+    Step("withdraw", S.INVESTIGATING, S.WITHDRAWN, Role.OFFICER, "撤销立案", form=forms.OpinionRequiredForm),
+    Step(
+        "transfer",
+        S.INVESTIGATING,
+        S.TRANSFERRED,
+        Role.OFFICER,
+        "移送",
+        form=forms.TransferForm,
+        apply=transfer,
+    ),
+    Step(
+        "approve",
+        S.INITIAL_REVIEW,
+        None,
+        Role.DIVISION_HEAD,
+        "初审同意",
+        actor=REVIEWER,
+        apply=mark_major,
+        router=route_after_initial_review,
+        targets=(S.PRE_NOTICE_CHECK, S.NOTICE),
+    ),
+    Step(
+        "return",
+        S.INITIAL_REVIEW,
+        S.INVESTIGATING,
+        Role.DIVISION_HEAD,
+        "初审退回补充调查",
+        actor=REVIEWER,
+        form=forms.OpinionRequiredForm,
+        apply=reset_for_return,
+    ),
+    Step(
+        "approve",
+        S.PRE_NOTICE_CHECK,
+        S.NOTICE,
+        Role.LEGAL_REVIEWER,
+        "告知前法制审核同意",
+        actor=REVIEWER,
+        form=forms.LegalCheckApproveForm,
+        guards=LEGAL_CHECK_GUARDS,
+        apply=_legal_check(LegalCheck.Stage.PRE_NOTICE, LegalCheck.Outcome.APPROVED),
+    ),
+    Step(
+        "return",
+        S.PRE_NOTICE_CHECK,
+        S.INVESTIGATING,
+        Role.LEGAL_REVIEWER,
+        "法制审核退回",
+        actor=REVIEWER,
+        form=forms.OpinionRequiredForm,
+        apply=_legal_check(LegalCheck.Stage.PRE_NOTICE, LegalCheck.Outcome.RETURNED),
+    ),
+    Step(
+        "serve_notice",
+        S.NOTICE,
+        None,
+        Role.OFFICER,
+        "送达行政处罚告知书",
+        form=forms.ServeNoticeForm,
+        apply=serve_notice,
+    ),
+    Step(
+        "record_statement",
+        S.NOTICE,
+        None,
+        Role.OFFICER,
+        "记录陈述申辩",
+        form=forms.RecordStatementForm,
+        guards=(G.notice_served,),
+        apply=record_statement,
+    ),
+    Step(
+        "request_hearing",
+        S.NOTICE,
+        S.HEARING,
+        Role.OFFICER,
+        "当事人申请听证",
+        form=forms.RequestHearingForm,
+        guards=(G.notice_served, G.hearing_right, G.hearing_requested_in_time),
+        apply=request_hearing,
+    ),
+    Step(
+        "conclude_notice",
+        S.NOTICE,
+        None,
+        Role.OFFICER,
+        "告知程序终结",
+        guards=(G.notice_served, G.statement_window_closed, hearing_window_closed),
+        apply=mark_major,
+        router=route_after_notice,
+        targets=(S.PRE_DECISION_CHECK, S.PENDING_DECISION),
+    ),
+    Step(
+        "schedule_hearing",
+        S.HEARING,
+        None,
+        Role.OFFICER,
+        "通知听证",
+        form=forms.ScheduleHearingForm,
+        apply=schedule_hearing,
+    ),
+    Step(
+        "hold_hearing",
+        S.HEARING,
+        S.PRE_DECISION_CHECK,
+        Role.OFFICER,
+        "举行听证",
+        form=forms.HoldHearingForm,
+        guards=(G.hearing_scheduled, G.hearing_av_recorded, G.hearing_report_written),
+        apply=hold_hearing,
+    ),
+    Step(
+        "approve",
+        S.PRE_DECISION_CHECK,
+        None,
+        Role.LEGAL_REVIEWER,
+        "决定前法制审核同意",
+        actor=REVIEWER,
+        form=forms.LegalCheckApproveForm,
+        guards=LEGAL_CHECK_GUARDS,
+        apply=_legal_check(LegalCheck.Stage.PRE_DECISION, LegalCheck.Outcome.APPROVED),
+        router=route_after_pre_decision_check,
+        targets=(S.DELIBERATION, S.PENDING_DECISION),
+    ),
+    Step(
+        "return",
+        S.PRE_DECISION_CHECK,
+        S.INVESTIGATING,
+        Role.LEGAL_REVIEWER,
+        "法制审核退回",
+        actor=REVIEWER,
+        form=forms.OpinionRequiredForm,
+        apply=_legal_check(LegalCheck.Stage.PRE_DECISION, LegalCheck.Outcome.RETURNED),
+    ),
+    Step(
+        "conclude",
+        S.DELIBERATION,
+        S.DECIDED,
+        Role.AGENCY_HEAD,
+        "集体讨论决定",
+        actor=REVIEWER,
+        form=forms.ConcludeForm,
+        guards=(G.quorum_present, G.votes_recorded, G.not_heavier_than_notice),
+        apply=conclude_deliberation,
+    ),
+    Step(
+        "decide",
+        S.PENDING_DECISION,
+        S.DECIDED,
+        Role.AGENCY_HEAD,
+        "作出处罚决定",
+        actor=REVIEWER,
+        form=forms.DecideForm,
+        guards=(G.not_heavier_than_notice,),
+        apply=record_decision,
+    ),
+    Step(
+        "serve_decision",
+        S.DECIDED,
+        S.SERVED,
+        Role.OFFICER,
+        "送达处罚决定书",
+        form=forms.ServeDecisionForm,
+        guards=(G.decision_recorded,),
+        apply=serve_decision,
+    ),
+    Step(
+        "serve_decision",
+        S.ONSITE_DECIDED,
+        S.SERVED,
+        Role.OFFICER,
+        "送达当场处罚决定书",
+        form=forms.ServeDecisionForm,
+        guards=(G.decision_recorded,),
+        apply=serve_decision,
+    ),
+    Step(
+        "publish",
+        S.SERVED,
+        S.PUBLISHED,
+        Role.OFFICER,
+        "公示处罚决定",
+        form=forms.PublishForm,
+        guards=(G.general_procedure, G.special_service_av_recorded),
+        apply=publish,
+    ),
+    Step(
+        "skip_publication",
+        S.SERVED,
+        S.EXECUTING,
+        Role.OFFICER,
+        "依法不予公示",
+        form=forms.OpinionRequiredForm,
+        guards=(G.general_procedure, G.special_service_av_recorded),
+        apply=skip_publication,
+    ),
+    Step(
+        "start_execution",
+        S.SERVED,
+        S.EXECUTING,
+        Role.OFFICER,
+        "进入执行",
+        guards=(G.published_or_summary, G.special_service_av_recorded),
+    ),
+    Step("start_execution", S.PUBLISHED, S.EXECUTING, Role.OFFICER, "进入执行"),
+    Step(
+        "close",
+        S.EXECUTING,
+        S.CLOSED,
+        Role.OFFICER,
+        "结案",
+        form=forms.CloseForm,
+        guards=(G.fine_settled,),
+        apply=close,
+    ),
+    Step(
+        "archive",
+        S.CLOSED,
+        S.ARCHIVED,
+        Role.DIVISION_HEAD,
+        "归档",
+        actor=REVIEWER,
+        guards=(G.casefile_complete,),
+        apply=archive,
+    ),
+    *(
+        Step(
+            "extend_deadline",
+            state,
+            None,
+            Role.AGENCY_HEAD,
+            "批准延长办案期限",
+            actor=REVIEWER,
+            form=forms.OpinionRequiredForm,
+            guards=(G.general_procedure, G.extension_unused),
+            apply=extend_deadline,
+        )
+        for state in sorted(BEFORE_DECISION - {S.FILING_REVIEW})
+    ),
+)
+
+BY_KEY: dict[tuple[str, str], Step] = {(s.code, s.source): s for s in STEPS}
+CODES: tuple[str, ...] = tuple(dict.fromkeys(s.code for s in STEPS))
+assert len(BY_KEY) == len(STEPS), "one row per (transition, source)"
+
+
+def steps_from(state: str) -> list[Step]:
+    return [s for s in STEPS if s.source == state]
