@@ -420,3 +420,6 @@ class NumberSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year", "kind"], name="number_sequence_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}/{self.kind}: {self.last}"

@@ -39,7 +39,7 @@ class Penalty:
         )
 
     def heavier_than(self, other: Penalty) -> list[str]:
-        """What makes this penalty heavier than `other` (行政处罚法 Art. 45: not after the party's statement)."""
+        """What makes this penalty heavier than `other` (行政处罚法 Art. 45)."""
         reasons = []
         if self.fine > other.fine:
             reasons.append(f"罚款 {self.fine} 元高于告知的 {other.fine} 元")

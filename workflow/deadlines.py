@@ -70,7 +70,7 @@ def current_clock(case: Case, policy: Policy) -> tuple[date | None, str]:
         return service_deadline(decided_on=local_date(case.decided_at), policy=policy), "service"
     if state == CaseState.SERVED and case.procedure == Case.Procedure.GENERAL and case.decided_at:
         return publication_deadline(decided_on=local_date(case.decided_at), policy=policy), "publication"
-    if state in (CaseState.SERVED, CaseState.PUBLISHED, CaseState.EXECUTING) and case.fine_due_on:
-        if Penalty.from_json(case.decided_penalty).fine and not case.execution_outcome:
-            return case.fine_due_on, "payment"
+    unpaid = case.fine_due_on and Penalty.from_json(case.decided_penalty).fine and not case.execution_outcome
+    if state in (CaseState.SERVED, CaseState.PUBLISHED, CaseState.EXECUTING) and unpaid:
+        return case.fine_due_on, "payment"
     return None, ""

@@ -171,7 +171,7 @@ class CloseForm(StepForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if not self.errors and data.get("outcome") == Case.ExecutionOutcome.PAID:
-            if not data.get("paid_on") or data.get("paid_amount") is None:
-                raise ValidationError("已缴纳的，须填写缴纳日期和实缴金额", code="payment_missing")
+        paid = not self.errors and data.get("outcome") == Case.ExecutionOutcome.PAID
+        if paid and (not data.get("paid_on") or data.get("paid_amount") is None):
+            raise ValidationError("已缴纳的，须填写缴纳日期和实缴金额", code="payment_missing")
         return data

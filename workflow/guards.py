@@ -177,7 +177,8 @@ def summary_limits(case: Case, ctx: StepContext) -> Reason | None:
     if penalty.fine > limit:
         return Reason(
             "summary_limit_exceeded",
-            f"简易程序对{case.party.get_kind_display()}的罚款不得超过 {limit} 元（行政处罚法第五十一条），拟罚 {penalty.fine} 元",
+            f"简易程序对{case.party.get_kind_display()}的罚款不得超过 {limit} 元（行政处罚法第五十一条），"
+            f"拟罚 {penalty.fine} 元",
         )
     return None
 
@@ -227,7 +228,8 @@ def hearing_scheduled(case: Case, ctx: StepContext) -> Reason | None:
     if hearing.hearing_date < earliest:
         return Reason(
             "hearing_notice_too_short",
-            f"听证应在举行七个工作日前通知当事人（第六十四条）：{hearing.notified_on:%Y-%m-%d} 通知，最早可于 {earliest:%Y-%m-%d} 举行，"
+            f"听证应在举行七个工作日前通知当事人（第六十四条）：{hearing.notified_on:%Y-%m-%d} 通知，"
+            f"最早可于 {earliest:%Y-%m-%d} 举行，"
             f"而安排在 {hearing.hearing_date:%Y-%m-%d}",
         )
     return None

@@ -207,6 +207,9 @@ class Vote(models.Model):
         verbose_name_plural = "表决"
         constraints = [models.UniqueConstraint(fields=["deliberation", "member"], name="one_vote_per_member")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.choice}"
+
 
 # The state machine: a proxy of Case carrying the django-fsm transitions built from the table.
 from workflow.machine import CaseFlow  # noqa: E402, F401
