@@ -18,6 +18,11 @@ class Penalty:
     revocation: bool = False  # 吊销许可证
     closure: bool = False  # 责令关闭
 
+    def __post_init__(self) -> None:
+        # Money is always yuan with two decimals, however it was typed in.
+        for name in ("fine", "confiscation"):
+            object.__setattr__(self, name, Decimal(getattr(self, name) or 0).quantize(Decimal("0.01")))
+
     LABELS = {
         "warning": "警告",
         "fine": "罚款",

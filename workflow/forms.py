@@ -21,7 +21,12 @@ class StepForm(forms.Form):
 
 
 class OpinionRequiredForm(StepForm):
-    opinion = forms.CharField(label="意见（必填）", widget=forms.Textarea, max_length=5000)
+    opinion = forms.CharField(
+        label="意见（必填）",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "必须填写书面意见"},
+    )
 
     def clean_opinion(self) -> str:
         opinion = self.cleaned_data["opinion"].strip()

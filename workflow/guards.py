@@ -31,7 +31,12 @@ def input_guard(func: Guard) -> Guard:
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
+    wrapper.judges_input = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def judges_input(guard: Guard) -> bool:
+    return getattr(guard, "judges_input", False)
 
 
 # --- who and what the case is -------------------------------------------------------------------
@@ -164,11 +169,10 @@ def not_heavier_than_notice(case: Case, ctx: StepContext) -> Reason | None:
     return None
 
 
+@input_guard
 def summary_limits(case: Case, ctx: StepContext) -> Reason | None:
     """Art. 51: summary procedure only for a warning or a fine ≤ 200 (individual) / ≤ 3000 (entity)."""
-    penalty = Penalty.from_json(case.decided_penalty if not ctx.listing else case.proposed_penalty)
-    if penalty.is_empty and ctx.listing:
-        return None
+    penalty = Penalty.from_json(case.decided_penalty)
     if penalty.confiscation or penalty.suspension or penalty.revocation or penalty.closure:
         return Reason("summary_limit_exceeded", "简易程序只能给予警告或小额罚款（行政处罚法第五十一条）")
     if case.party_id is None:

@@ -11,14 +11,19 @@ from typing import Any
 from django_fsm import GET_STATE, transition
 
 from casefiles.models import Case
+from workflow.guards import judges_input
 from workflow.steps import STEPS, Step
 
 
 def _condition(step: Step) -> Any:
-    # django-fsm conditions see only the instance; the service hands the step context over on it.
+    # django-fsm evaluates conditions as the state moves, i.e. after the step recorded its input:
+    # the guards that judge that input are re-checked here. (Guards on the case as it stood were
+    # checked by the service before anything was recorded.) The context rides on the instance.
+    input_guards = [g for g in step.guards if judges_input(g)]
+
     def condition(instance: Case) -> bool:
         ctx = instance._step_ctx
-        return all(guard(instance, ctx) is None for guard in step.guards)
+        return all(guard(instance, ctx) is None for guard in input_guards)
 
     condition.__name__ = f"{step.code}_{step.source}_guards"
     return condition

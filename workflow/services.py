@@ -34,6 +34,7 @@ from casefiles.penalties import Penalty
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, StaleVersion
 from workflow import deadlines
 from workflow.context import StepContext
+from workflow.guards import Guard, judges_input
 from workflow.history import history_append
 from workflow.machine import CaseFlow
 from workflow.states import AFTER_DECISION, TERMINAL_STATES, CaseState
@@ -188,12 +189,11 @@ def case_transition(
     ctx = _context(case, actor, now, cleaned)
     before = _field_values(case)
     from_state = case.state
+    # Guards on the case as it stands are checked before the step records anything; guards that
+    # judge the input (a decision, a quorum, a report) after. Raising rolls back what was recorded.
+    _check([g for g in step.guards if not judges_input(g)], case, ctx)
     step.apply(case, ctx, cleaned)
-
-    unmet = [r for g in step.guards if (r := g(case, ctx)) is not None]
-    if unmet:
-        # Raising rolls back everything the step recorded above.
-        raise Conflict("；".join(r.message for r in unmet), reasons=unmet)
+    _check([g for g in step.guards if judges_input(g)], case, ctx)
 
     case._step_ctx = ctx
     getattr(case, step.code)()
@@ -210,6 +210,12 @@ def case_transition(
     )
     _save(case, before)
     return case
+
+
+def _check(guard_list: list[Guard], case: Case, ctx: StepContext) -> None:
+    unmet = [r for g in guard_list if (r := g(case, ctx)) is not None]
+    if unmet:
+        raise Conflict("；".join(r.message for r in unmet), reasons=unmet)
 
 
 def _history_data(step: Step, cleaned: dict[str, Any]) -> dict[str, Any]:

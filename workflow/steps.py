@@ -159,7 +159,6 @@ def record_statement(case: Case, ctx: StepContext, data: dict[str, Any]) -> None
     case.statement = data.get("statement", "")
 
 
-@guards.input_guard
 def hearing_window_closed(case: Case, ctx: StepContext) -> Reason | None:
     # Concluding the notice before the 5-working-day hearing window ends would deny the right.
     if (

@@ -1,0 +1,84 @@
+"""Two people firing the same transition at once on PostgreSQL: one wins, one gets a clear error."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from core.errors import DomainError
+from tests.factories import World, at, user
+from workflow import services
+from workflow.models import CaseEvent
+from workflow.states import CaseState as S
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_approve_the_same_filing(postgres_only) -> None:
+    w = World()
+    head2 = user("division_head2", w.district, "division_head")
+    case = w.case(now=at(2026, 3, 1))
+    case = w.fire(case, "submit_filing", w.officer1, at(2026, 3, 2))
+    seen_version = case.version
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def approve(actor) -> None:
+        try:
+            barrier.wait()
+            services.case_transition(
+                case_id=case.pk,
+                transition="approve_filing",
+                actor=actor,
+                expected_version=seen_version,
+                now=at(2026, 3, 3),
+            )
+            results.append("ok")
+        except DomainError as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(a,)) for a in (w.head, head2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert results.count("ok") == 1
+    (loser,) = [r for r in results if r != "ok"]
+    assert loser.status == 409 and "已被他人更新" in loser.detail
+    assert CaseEvent.objects.filter(case=case, transition="approve_filing").count() == 1
+    case.refresh_from_db()
+    assert case.state == S.INVESTIGATING and case.number.endswith("〔2026〕1号")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_version_the_loser_finds_the_transition_gone(postgres_only) -> None:
+    w = World()
+    head2 = user("division_head2", w.district, "division_head")
+    case = w.case(now=at(2026, 3, 1))
+    w.fire(case, "submit_filing", w.officer1, at(2026, 3, 2))
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def approve(actor) -> None:
+        try:
+            barrier.wait()
+            services.case_transition(
+                case_id=case.pk, transition="approve_filing", actor=actor, now=at(2026, 3, 3)
+            )
+            results.append("ok")
+        except DomainError as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(a,)) for a in (w.head, head2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1
+    (loser,) = [r for r in results if r != "ok"]
+    assert loser.status == 409 and loser.reasons[0].code == "transition_not_available"
+    assert CaseEvent.objects.filter(case=case, transition="approve_filing").count() == 1
