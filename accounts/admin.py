@@ -26,7 +26,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Organisation | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
-        if obj is not None and "parent" in form.base_fields:
+        if obj is not None and obj.path and "parent" in form.base_fields:
             # Offer only parents that keep the tree a tree; organisation_save refuses the rest, and a
             # refusal in save_model would be a server error instead of a form error.
             form.base_fields["parent"].queryset = Organisation.objects.exclude(path__startswith=obj.path)
