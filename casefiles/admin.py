@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils import timezone
 
 from casefiles.models import (
     BlacklistEntry,
@@ -63,6 +64,7 @@ class InspectionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Inspection, form: ModelForm, change: bool) -> None:
         if not change:
             obj.created_by = request.user
+            obj.created_at = timezone.now()
         super().save_model(request, obj, form, change)
 
 

@@ -84,7 +84,7 @@ class Inspection(models.Model):
     documents_issued = models.PositiveIntegerField("制发文书数", default=0)
     notes = models.TextField("检查情况", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("登记时间")
 
     class Meta:
         verbose_name = "执法检查"

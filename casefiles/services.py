@@ -84,6 +84,7 @@ def inspection_record(
         documents_issued=documents_issued,
         notes=notes,
         created_by=actor,
+        created_at=now or timezone.now(),
     )
     inspection.full_clean()
     inspection.save()
