@@ -8,7 +8,6 @@ from __future__ import annotations
 from accounts.policy import Policy
 from casefiles.models import Case
 from workflow import guards
-from workflow.context import StepContext
 from workflow.models import CaseEvent, LegalCheck
 
 
@@ -49,7 +48,3 @@ def missing_items(case: Case, policy: Policy) -> list[str]:
     if gaps:
         missing.append(f"音像记录（缺 {len(gaps)} 项）")
     return missing
-
-
-def checklist_reason(case: Case, ctx: StepContext) -> guards.Reason | None:
-    return guards.casefile_complete(case, ctx)

@@ -11,7 +11,6 @@ from datetime import date
 
 from accounts.models import User
 from accounts.policy import AvActivity, Policy
-from accounts.roles import Role
 from casefiles.models import Case, CaseActivity, Evidence, Party
 from casefiles.penalties import Penalty
 from core.errors import Reason
@@ -315,10 +314,4 @@ def casefile_complete(case: Case, ctx: StepContext) -> Reason | None:
 def extension_unused(case: Case, ctx: StepContext) -> Reason | None:
     if case.deadline_extended:
         return Reason("already_extended", "办案期限已延长过一次（行政处罚法第六十条）")
-    return None
-
-
-def committee_roles_exist(case: Case, ctx: StepContext) -> Reason | None:
-    if not case.organisation.users.filter(role_assignments__role=Role.COMMITTEE_MEMBER).exists():
-        return Reason("quorum_not_met", "本机构未设置案审委员会成员，无法进行集体讨论")
     return None

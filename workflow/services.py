@@ -275,7 +275,7 @@ def case_create(
     case.full_clean(exclude=["state"])
     case.save()
     officers = list(officers)
-    _check_officers(officers, organisation)
+    _check_officers(officers)
     case.officers.set(officers)
     history_append(
         case=case,
@@ -290,7 +290,7 @@ def case_create(
     return case
 
 
-def _check_officers(officers: list[User], organisation: Organisation) -> None:
+def _check_officers(officers: list[User]) -> None:
     strangers = [str(o) for o in officers if not o.has_role(Role.OFFICER)]
     if strangers:
         raise InvalidInput(
@@ -334,7 +334,7 @@ def case_update_details(
     for name, value in changes.items():
         if name == "officers":
             officers = list(value)
-            _check_officers(officers, case.organisation)
+            _check_officers(officers)
             case.officers.set(officers)
             record[name] = [o.pk for o in officers]
         elif name == "proposed_penalty":

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from accounts.policy import AvActivity
 from casefiles.models import Case, Evidence
@@ -133,7 +134,7 @@ def test_major_case_through_every_state_to_archive(world: World) -> None:
 
     path = list(
         CaseEvent.objects.filter(case=case)
-        .exclude(from_state=models_F_to())
+        .exclude(from_state=F("to_state"))  # events that moved the state
         .values_list("to_state", flat=True)
     )
     assert path == [
@@ -166,14 +167,6 @@ def test_major_case_through_every_state_to_archive(world: World) -> None:
     assert verify_case_chain(case, list(CaseEvent.objects.filter(case=case))) == []
     # Nothing may move an archived case.
     assert services.case_available_transitions(case=case, actor=w.head) == []
-
-
-def models_F_to():
-    # Events that record a change without moving the state have from_state == to_state;
-    # the state path is the list of events that moved it (plus the creation).
-    from django.db.models import F
-
-    return F("to_state")
 
 
 def test_minor_case_skips_legal_checks(world: World) -> None:

@@ -1,6 +1,7 @@
 """Two people firing the same transition at once on PostgreSQL: one wins, one gets a clear error."""
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,25 +13,16 @@ from workflow.models import CaseEvent
 from workflow.states import CaseState as S
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_threads_approve_the_same_filing(postgres_only) -> None:
-    w = World()
-    head2 = user("division_head2", w.district, "division_head")
-    case = w.case(now=at(2026, 3, 1))
-    case = w.fire(case, "submit_filing", w.officer1, at(2026, 3, 2))
-    seen_version = case.version
-    barrier = threading.Barrier(2)
+def race(case_id: int, actors: list, **kwargs: Any) -> list[object]:
+    """Fire approve_filing from each actor in its own thread and connection, released together."""
+    barrier = threading.Barrier(len(actors))
     results: list[object] = []
 
     def approve(actor) -> None:
         try:
             barrier.wait()
             services.case_transition(
-                case_id=case.pk,
-                transition="approve_filing",
-                actor=actor,
-                expected_version=seen_version,
-                now=at(2026, 3, 3),
+                case_id=case_id, transition="approve_filing", actor=actor, now=at(2026, 3, 3), **kwargs
             )
             results.append("ok")
         except DomainError as exc:
@@ -38,12 +30,27 @@ def test_two_threads_approve_the_same_filing(postgres_only) -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=approve, args=(a,)) for a in (w.head, head2)]
+    threads = [threading.Thread(target=approve, args=(a,)) for a in actors]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return results
 
+
+@pytest.fixture
+def filed_case(postgres_only):
+    w = World()
+    head2 = user("division_head2", w.district, "division_head")
+    case = w.case(now=at(2026, 3, 1))
+    case = w.fire(case, "submit_filing", w.officer1, at(2026, 3, 2))
+    return w, head2, case
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_approve_the_same_filing(filed_case) -> None:
+    w, head2, case = filed_case
+    results = race(case.pk, [w.head, head2], expected_version=case.version)
     assert results.count("ok") == 1
     (loser,) = [r for r in results if r != "ok"]
     assert loser.status == 409 and "已被他人更新" in loser.detail
@@ -53,31 +60,9 @@ def test_two_threads_approve_the_same_filing(postgres_only) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_without_a_version_the_loser_finds_the_transition_gone(postgres_only) -> None:
-    w = World()
-    head2 = user("division_head2", w.district, "division_head")
-    case = w.case(now=at(2026, 3, 1))
-    w.fire(case, "submit_filing", w.officer1, at(2026, 3, 2))
-    barrier = threading.Barrier(2)
-    results: list[object] = []
-
-    def approve(actor) -> None:
-        try:
-            barrier.wait()
-            services.case_transition(
-                case_id=case.pk, transition="approve_filing", actor=actor, now=at(2026, 3, 3)
-            )
-            results.append("ok")
-        except DomainError as exc:
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(a,)) for a in (w.head, head2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+def test_without_a_version_the_loser_finds_the_transition_gone(filed_case) -> None:
+    w, head2, case = filed_case
+    results = race(case.pk, [w.head, head2])
     assert results.count("ok") == 1
     (loser,) = [r for r in results if r != "ok"]
     assert loser.status == 409 and loser.reasons[0].code == "transition_not_available"
