@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -63,6 +64,7 @@ def user_create(
     organisation: Organisation | None,
     roles: Iterable[str] = (),
     email: str = "",
+    certificates: Iterable[dict[str, Any]] = (),
 ) -> User:
     user = User(username=username, full_name=full_name, organisation=organisation, email=email)
     if password:
@@ -72,6 +74,8 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     user_set_roles(user=user, roles=roles)
+    for certificate in certificates:
+        certificate_issue(user=user, **certificate)
     return user
 
 

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import visible_organisations
+from api.docs import api_schema
+from api.idempotency import idempotent
+from api.pagination import PagePagination
+from api.permissions import require_role
+from api.serializers import InspectionOut, PartyIn
+from casefiles.models import Inspection, Party
+from casefiles.services import inspection_record, party_create
+from core.errors import InvalidInput, NotFound
+
+
+def inspections_visible_to(user: User):  # type: ignore[no-untyped-def]
+    qs = Inspection.objects.select_related("organisation", "party").prefetch_related("officers")
+    if not user.is_superuser:
+        qs = qs.filter(organisation__in=visible_organisations(user=user))
+    return qs.order_by("-inspected_on", "-pk")
+
+
+def resolve_party(*, party_id: int | None, party: dict | None) -> Party:
+    if party_id is not None:
+        found = Party.objects.filter(pk=party_id).first()
+        if found is None:
+            raise InvalidInput("当事人不存在", errors={"party_id": ["当事人不存在"]})
+        return found
+    if party is None:
+        raise InvalidInput("须提供当事人", errors={"party": ["须提供 party 或 party_id"]})
+    return party_create(**party)
+
+
+def resolve_users(ids: list[int], organisation_scope) -> list[User]:  # type: ignore[no-untyped-def]
+    users = list(User.objects.filter(pk__in=ids, organisation__in=organisation_scope))
+    missing = sorted(set(ids) - {u.pk for u in users})
+    if missing:
+        raise InvalidInput(
+            "执法人员不存在或不在本机构范围内", errors={"officers": [f"无效的用户ID：{missing}"]}
+        )
+    return users
+
+
+class InspectionListCreate(APIView):
+    class Input(serializers.Serializer):
+        organisation = serializers.IntegerField(min_value=1)
+        inspected_on = serializers.DateField()
+        party_id = serializers.IntegerField(required=False, min_value=1)
+        party = PartyIn(required=False)
+        officers = serializers.ListField(
+            child=serializers.IntegerField(min_value=1), min_length=1, max_length=20
+        )
+        violations_found = serializers.IntegerField(min_value=0, max_value=100000, default=0)
+        rectification_order = serializers.BooleanField(default=False)
+        documents_issued = serializers.IntegerField(min_value=0, max_value=100000, default=0)
+        notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+
+        class Meta:
+            ref_name = "InspectionCreateInput"
+
+    @api_schema(responses=InspectionOut(many=True), errors=(401,))
+    def get(self, request: Request) -> Response:
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(inspections_visible_to(request.user), request, self)
+        return paginator.get_paginated_response(InspectionOut(page, many=True).data)
+
+    @api_schema(request=Input, responses={201: InspectionOut}, errors=(400, 401, 403, 404))
+    @idempotent
+    def post(self, request: Request) -> Response:
+        require_role(request.user, Role.OFFICER)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        scope = visible_organisations(user=request.user)
+        organisation = scope.filter(pk=values.pop("organisation")).first()
+        if organisation is None:
+            raise NotFound("机构不存在")
+        officers = resolve_users(values.pop("officers"), scope)
+        with transaction.atomic():  # a new party and the inspection land together or not at all
+            party = resolve_party(party_id=values.pop("party_id", None), party=values.pop("party", None))
+            inspection = inspection_record(
+                actor=request.user, organisation=organisation, party=party, officers=officers, **values
+            )
+        return Response(
+            InspectionOut(inspections_visible_to(request.user).get(pk=inspection.pk)).data, status=201
+        )
+
+
+class InspectionDetail(APIView):
+    @api_schema(responses=InspectionOut, errors=(401, 404))
+    def get(self, request: Request, pk: int) -> Response:
+        inspection = inspections_visible_to(request.user).filter(pk=pk).first()
+        if inspection is None:
+            raise NotFound("执法检查记录不存在")
+        return Response(InspectionOut(inspection).data)

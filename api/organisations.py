@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Organisation
+from accounts.roles import Role
+from accounts.selectors import organisation_policy, visible_organisations
+from accounts.services import organisation_create
+from api.docs import api_schema
+from api.idempotency import idempotent
+from api.pagination import PagePagination
+from api.permissions import require_role
+from core.errors import InvalidInput, NotFound
+
+
+class OrganisationOut(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "code", "name", "level", "parent", "case_number_prefix"]
+
+
+class OrganisationDetailOut(OrganisationOut):
+    policy = serializers.SerializerMethodField()
+
+    class Meta(OrganisationOut.Meta):
+        fields = [*OrganisationOut.Meta.fields, "policy"]
+
+    def get_policy(self, organisation: Organisation) -> dict:
+        policy = asdict(organisation_policy(organisation=organisation))
+        return {
+            k: (list(v) if isinstance(v, tuple) else str(v) if not isinstance(v, bool | int) else v)
+            for k, v in policy.items()
+        }
+
+
+class OrganisationListCreate(APIView):
+    class Input(serializers.Serializer):
+        code = serializers.CharField(max_length=32)
+        name = serializers.CharField(max_length=100)
+        level = serializers.ChoiceField(choices=Organisation.Level.choices)
+        parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        case_number_prefix = serializers.CharField(max_length=20)
+        check_every_case = serializers.BooleanField(required=False, allow_null=True, default=None)
+        two_level_review = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+        class Meta:
+            ref_name = "OrganisationCreateInput"
+
+    @api_schema(responses=OrganisationOut(many=True), errors=(401,))
+    def get(self, request: Request) -> Response:
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(
+            visible_organisations(user=request.user).order_by("path"), request, self
+        )
+        return paginator.get_paginated_response(OrganisationOut(page, many=True).data)
+
+    @api_schema(request=Input, responses={201: OrganisationOut}, errors=(400, 401, 403, 404))
+    @idempotent
+    def post(self, request: Request) -> Response:
+        require_role(request.user, Role.ADMIN)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        parent_id = values.pop("parent", None)
+        parent = None
+        if parent_id is not None:
+            parent = visible_organisations(user=request.user).filter(pk=parent_id).first()
+            if parent is None:
+                raise NotFound("上级机构不存在")
+        elif not request.user.is_superuser:
+            raise InvalidInput(
+                "须指定上级机构（只有超级管理员可以新建顶级机构）", errors={"parent": ["必填"]}
+            )
+        if Organisation.objects.filter(code=values["code"]).exists():
+            raise InvalidInput("机构代码已存在", errors={"code": ["机构代码已存在"]})
+        organisation = organisation_create(parent=parent, **values)
+        return Response(OrganisationOut(organisation).data, status=201)
+
+
+class OrganisationDetail(APIView):
+    @api_schema(responses=OrganisationDetailOut, errors=(401, 404))
+    def get(self, request: Request, pk: int) -> Response:
+        organisation = visible_organisations(user=request.user).filter(pk=pk).first()
+        if organisation is None:
+            raise NotFound("机构不存在")
+        return Response(OrganisationDetailOut(organisation).data)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.docs import api_schema
+from api.pagination import PagePagination
+from api.serializers import CaseListOut
+from workflow.selectors import tasks_for
+
+
+class TaskOut(CaseListOut):
+    waiting_for = serializers.SerializerMethodField()
+
+    class Meta(CaseListOut.Meta):
+        fields = [*CaseListOut.Meta.fields, "waiting_for"]
+
+    def get_waiting_for(self, case) -> str:  # type: ignore[no-untyped-def]
+        return case.get_state_display()
+
+
+class TaskList(APIView):
+    """The current user's work queue: cases waiting for one of its roles, overdue first."""
+
+    @api_schema(responses=TaskOut(many=True), errors=(401,))
+    def get(self, request: Request) -> Response:
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(
+            tasks_for(user=request.user, today=timezone.localdate()), request, self
+        )
+        return paginator.get_paginated_response(TaskOut(page, many=True).data)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import date
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import visible_organisations
+from accounts.services import user_create
+from api.docs import api_schema
+from api.idempotency import idempotent
+from api.pagination import PagePagination
+from api.permissions import require_role
+from core.errors import InvalidInput, NotFound
+
+
+class CertificateIO(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    issued_by = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class UserOut(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    certificates = CertificateIO(many=True)
+    certified_today = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "organisation",
+            "roles",
+            "certificates",
+            "certified_today",
+            "is_active",
+        ]
+
+    def get_roles(self, user: User) -> list[str]:
+        return sorted(user.role_codes)
+
+    def get_certified_today(self, user: User) -> bool:
+        today = date.today()
+        return any(c.valid_from <= today <= c.valid_to for c in user.certificates.all())
+
+
+def users_visible_to(user: User):  # type: ignore[no-untyped-def]
+    qs = User.objects.prefetch_related("certificates", "role_assignments").order_by("pk")
+    if user.is_superuser:
+        return qs
+    return qs.filter(organisation__in=visible_organisations(user=user))
+
+
+class UserListCreate(APIView):
+    class Input(serializers.Serializer):
+        username = serializers.RegexField(r"^[\w.@+-]{1,150}$", max_length=150)
+        password = serializers.CharField(min_length=8, max_length=128, trim_whitespace=False)
+        full_name = serializers.CharField(max_length=50)
+        organisation = serializers.IntegerField(min_value=1)
+        roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), max_length=8)
+        email = serializers.EmailField(required=False, allow_blank=True, default="")
+        certificates = CertificateIO(many=True, required=False, default=list)
+
+        class Meta:
+            ref_name = "UserCreateInput"
+
+    @api_schema(responses=UserOut(many=True), errors=(401,))
+    def get(self, request: Request) -> Response:
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(users_visible_to(request.user), request, self)
+        return paginator.get_paginated_response(UserOut(page, many=True).data)
+
+    @api_schema(request=Input, responses={201: UserOut}, errors=(400, 401, 403, 404))
+    @idempotent
+    def post(self, request: Request) -> Response:
+        require_role(request.user, Role.ADMIN)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organisation = visible_organisations(user=request.user).filter(pk=values.pop("organisation")).first()
+        if organisation is None:
+            raise NotFound("机构不存在")
+        if User.objects.filter(username=values["username"]).exists():
+            raise InvalidInput("用户名已存在", errors={"username": ["用户名已存在"]})
+        user = user_create(organisation=organisation, **values)
+        return Response(UserOut(users_visible_to(request.user).get(pk=user.pk)).data, status=201)
+
+
+class UserDetail(APIView):
+    @api_schema(responses=UserOut, errors=(401, 404))
+    def get(self, request: Request, pk: int) -> Response:
+        user = users_visible_to(request.user).filter(pk=pk).first()
+        if user is None:
+            raise NotFound("用户不存在")
+        return Response(UserOut(user).data)
+
+
+class Me(APIView):
+    @api_schema(responses=UserOut, errors=(401,))
+    def get(self, request: Request) -> Response:
+        return Response(UserOut(request.user).data)

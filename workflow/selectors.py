@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import BooleanField, F, Q, QuerySet, Value, When
+from django.db.models import Case as When_
+
+from accounts.models import User
+from accounts.roles import Role
+from casefiles.models import Case
+from casefiles.selectors import cases_visible_to
+from workflow.models import CaseEvent
+from workflow.steps import HANDLER, STEPS
+
+
+def _queue_states() -> dict[str, set[str]]:
+    """States in which each role has work that moves the case on (from the transition table)."""
+    states: dict[str, set[str]] = {}
+    for step in STEPS:
+        if step.target is None and step.router is None:
+            continue  # steps that only record something (or extend a deadline) are not queue work
+        states.setdefault(step.role, set()).add(step.source)
+    return states
+
+
+QUEUE_STATES = _queue_states()
+HANDLER_ROLES = {s.role for s in STEPS if s.actor == HANDLER}
+
+
+def tasks_for(*, user: User, today: date) -> QuerySet[Case]:
+    """The cases waiting for this user: for an officer the cases he handles in an officer state, for
+    a reviewer the cases in his review states that he does not handle; overdue first, then by deadline."""
+    wanted = Q(pk__in=[])
+    for role, states in QUEUE_STATES.items():
+        if not user.has_role(role):
+            continue
+        if role in HANDLER_ROLES:
+            wanted |= Q(state__in=states, officers=user)
+        else:
+            wanted |= Q(state__in=states) & ~Q(officers=user)
+    overdue = When_(
+        When(current_deadline__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+    return (
+        cases_visible_to(user=user)
+        .filter(wanted)
+        .distinct()
+        .annotate(overdue=overdue)
+        .select_related("organisation", "party")
+        .order_by("-overdue", F("current_deadline").asc(nulls_last=True), "pk")
+    )
+
+
+def case_history(*, case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("seq")
+
+
+def role_labels() -> dict[str, str]:
+    return dict(Role.choices)
