@@ -61,18 +61,20 @@ def _handlers(case: Case) -> set[int]:
     return set(case.officers.values_list("pk", flat=True))
 
 
+def _may_handle(case: Case, actor: User, handlers: set[int]) -> bool:
+    """Handlers act on their case; the person who drafted it may also act while it is a draft."""
+    return actor.pk in handlers or (case.state == CaseState.DRAFT and case.created_by_id == actor.pk)
+
+
 def actor_reasons(case: Case, step: Step, actor: User, handlers: set[int] | None = None) -> list[Reason]:
     reasons = []
     if not actor.has_role(step.role):
         reasons.append(Reason("role_required", f"需要“{Role(step.role).label}”角色才能执行“{step.label}”"))
     handlers = _handlers(case) if handlers is None else handlers
-    if (
-        step.actor == HANDLER
-        and actor.pk not in handlers
-        and not (case.state == CaseState.DRAFT and case.created_by_id == actor.pk)
-    ):
+    if step.actor == HANDLER and not _may_handle(case, actor, handlers):
         reasons.append(Reason("not_a_handler", "只有本案承办人员可以执行此操作"))
-    if step.actor == REVIEWER and actor.pk in handlers:
+    # Whoever drafted the case has worked on it, whether or not he stayed on it as a handler.
+    if step.actor == REVIEWER and (actor.pk in handlers or actor.pk == case.created_by_id):
         reasons.append(
             Reason("reviewer_is_handler", "您是本案承办人员，不能审核或决定本案（审查与办案分离）")
         )
@@ -323,8 +325,7 @@ def case_update_details(
             f"案件处于“{case.get_state_display()}”状态，案情只能在待立案或调查取证阶段修改",
             reasons=[Reason("not_editable", "当前状态下不能修改案情")],
         )
-    handlers = _handlers(case)
-    if actor.pk not in handlers and case.created_by_id != actor.pk:
+    if not _may_handle(case, actor, _handlers(case)):
         raise Forbidden(
             "只有本案承办人员可以修改案情", reasons=[Reason("not_a_handler", "只有本案承办人员可以修改案情")]
         )
