@@ -77,6 +77,8 @@ class CaseFilter(filters.FilterSet):
 
 
 class CaseListCreate(APIView):
+    pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
+
     class Input(serializers.Serializer):
         organisation = serializers.IntegerField(min_value=1)
         title = serializers.CharField(max_length=200)
@@ -101,7 +103,7 @@ class CaseListCreate(APIView):
         filtered = CaseFilter(request.query_params, queryset=queryset, request=request)
         if not filtered.is_valid():
             raise InvalidInput("筛选条件有误", errors={k: list(v) for k, v in filtered.errors.items()})
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(filtered.qs, request, self)
         return paginator.get_paginated_response(CaseListOut(page, many=True).data)
 
@@ -274,18 +276,22 @@ class FireTransition(APIView):
 
 
 class CaseHistory(APIView):
+    pagination_class = HistoryPagination  # also tells the OpenAPI document the list is paginated
+
     @api_schema(responses=CaseEventOut(many=True), errors=(401, 404))
     def get(self, request: Request, pk: int) -> Response:
         case = visible_case(request.user, pk)
-        paginator = HistoryPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(case_history(case=case), request, self)
         return paginator.get_paginated_response(CaseEventOut(page, many=True).data)
 
 
 class ViolationTypeList(APIView):
+    pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
+
     @api_schema(responses=ViolationTypeOut(many=True), errors=(401,))
     def get(self, request: Request) -> Response:
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             ViolationType.objects.filter(active=True).order_by("code"), request, self
         )

@@ -48,6 +48,8 @@ def resolve_users(ids: list[int], organisation_scope) -> list[User]:  # type: ig
 
 
 class InspectionListCreate(APIView):
+    pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
+
     class Input(serializers.Serializer):
         organisation = serializers.IntegerField(min_value=1)
         inspected_on = serializers.DateField()
@@ -66,7 +68,7 @@ class InspectionListCreate(APIView):
 
     @api_schema(responses=InspectionOut(many=True), errors=(401,))
     def get(self, request: Request) -> Response:
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(inspections_visible_to(request.user), request, self)
         return paginator.get_paginated_response(InspectionOut(page, many=True).data)
 

@@ -39,6 +39,8 @@ class OrganisationDetailOut(OrganisationOut):
 
 
 class OrganisationListCreate(APIView):
+    pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
+
     class Input(serializers.Serializer):
         code = serializers.CharField(max_length=32)
         name = serializers.CharField(max_length=100)
@@ -53,7 +55,7 @@ class OrganisationListCreate(APIView):
 
     @api_schema(responses=OrganisationOut(many=True), errors=(401,))
     def get(self, request: Request) -> Response:
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             visible_organisations(user=request.user).order_by("path"), request, self
         )

@@ -25,9 +25,11 @@ class TaskOut(CaseListOut):
 class TaskList(APIView):
     """The current user's work queue: cases waiting for one of its roles, overdue first."""
 
+    pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
+
     @api_schema(responses=TaskOut(many=True), errors=(401,))
     def get(self, request: Request) -> Response:
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             tasks_for(user=request.user, today=timezone.localdate()), request, self
         )

@@ -59,6 +59,8 @@ def users_visible_to(user: User):  # type: ignore[no-untyped-def]
 
 
 class UserListCreate(APIView):
+    pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
+
     class Input(serializers.Serializer):
         username = serializers.RegexField(r"^[\w.@+-]{1,150}$", max_length=150)
         password = serializers.CharField(min_length=8, max_length=128, trim_whitespace=False)
@@ -73,7 +75,7 @@ class UserListCreate(APIView):
 
     @api_schema(responses=UserOut(many=True), errors=(401,))
     def get(self, request: Request) -> Response:
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(users_visible_to(request.user), request, self)
         return paginator.get_paginated_response(UserOut(page, many=True).data)
 
