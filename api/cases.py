@@ -14,6 +14,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.selectors import organisation_subtree, visible_organisations
 from api.docs import api_schema
+from api.fields import IdField
 from api.idempotency import idempotent
 from api.inspections import resolve_party, resolve_users
 from api.pagination import HistoryPagination, PagePagination
@@ -80,24 +81,22 @@ class CaseListCreate(APIView):
     pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
 
     class Input(serializers.Serializer):
-        organisation = serializers.IntegerField(min_value=1)
+        organisation = IdField()
         title = serializers.CharField(max_length=200)
         origin = serializers.ChoiceField(choices=Case.Origin.choices)
         procedure = serializers.ChoiceField(choices=Case.Procedure.choices, default=Case.Procedure.GENERAL)
-        party_id = serializers.IntegerField(required=False, min_value=1)
+        party_id = IdField(required=False)
         party = PartyIn(required=False)
-        violation_type = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        inspection = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        violation_type = IdField(required=False, allow_null=True)
+        inspection = IdField(required=False, allow_null=True)
         facts = serializers.CharField(required=False, allow_blank=True, default="", max_length=50000)
-        officers = serializers.ListField(
-            child=serializers.IntegerField(min_value=1), max_length=20, default=list
-        )
+        officers = serializers.ListField(child=IdField(), max_length=20, default=list)
 
         class Meta:
             ref_name = "CaseCreateInput"
 
     @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)])
-    @api_schema(responses=CaseListOut(many=True), errors=(400, 401))
+    @api_schema(responses=CaseListOut(many=True), errors=(400, 401), paginated=True)
     def get(self, request: Request) -> Response:
         queryset = cases_visible_to(user=request.user).select_related("organisation", "party").order_by("-pk")
         filtered = CaseFilter(request.query_params, queryset=queryset, request=request)
@@ -158,16 +157,14 @@ class CaseDetail(APIView):
     class Input(serializers.Serializer):
         title = serializers.CharField(max_length=200, required=False)
         facts = serializers.CharField(max_length=50000, required=False, allow_blank=True)
-        party_id = serializers.IntegerField(required=False, min_value=1)
+        party_id = IdField(required=False)
         party = PartyIn(required=False)
-        violation_type = serializers.IntegerField(required=False, min_value=1)
+        violation_type = IdField(required=False)
         complex = serializers.BooleanField(required=False)
         proposed_penalty = PenaltyIO(required=False)
-        officers = serializers.ListField(
-            child=serializers.IntegerField(min_value=1), max_length=20, required=False
-        )
+        officers = serializers.ListField(child=IdField(), max_length=20, required=False)
         expected_version = serializers.IntegerField(
-            required=False, min_value=0, help_text="防止覆盖他人的修改"
+            required=False, min_value=0, max_value=2**31 - 1, help_text="防止覆盖他人的修改"
         )
 
         class Meta:
@@ -244,7 +241,7 @@ class FireTransition(APIView):
     class Input(serializers.Serializer):
         opinion = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="意见")
         expected_version = serializers.IntegerField(
-            required=False, min_value=0, help_text="防止重复或过期的操作"
+            required=False, min_value=0, max_value=2**31 - 1, help_text="防止重复或过期的操作"
         )
 
         class Meta:
@@ -289,7 +286,7 @@ class CaseHistory(APIView):
 class ViolationTypeList(APIView):
     pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
 
-    @api_schema(responses=ViolationTypeOut(many=True), errors=(401,))
+    @api_schema(responses=ViolationTypeOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(

@@ -22,20 +22,29 @@ ERROR_TEXT = {
     400: "输入有误",
     401: "未登录或令牌无效",
     403: "角色不符或不得办理本案",
-    404: "不存在或不在本机构范围内",
+    404: "不存在、不在本机构范围内，或页码超出范围",
     409: "当前状态下不能执行（附未满足条件）",
+    415: "请求体的媒体类型不受支持（应为 JSON、表单或 multipart）",
     422: "Idempotency-Key 已用于不同的请求",
 }
 
 
 def api_schema(
-    *, errors: tuple[int, ...] = (400, 401, 403, 404), responses: Any = None, **kwargs: Any
+    *,
+    errors: tuple[int, ...] = (400, 401, 403, 404),
+    responses: Any = None,
+    paginated: bool = False,
+    **kwargs: Any,
 ) -> Any:
     documented: dict[int, Any] = {}
     if isinstance(responses, dict):
         documented.update(responses)
     elif responses is not None:
         documented[200] = responses
-    for status in errors:
+    if kwargs.get("request") is not None:
+        errors = (*errors, 415)
+    if paginated:
+        errors = (*errors, 404)  # a page number past the last page
+    for status in dict.fromkeys(errors):
         documented[status] = OpenApiResponse(ErrorSerializer, description=ERROR_TEXT[status])
     return extend_schema(responses=documented, **kwargs)

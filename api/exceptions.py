@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -58,3 +59,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = getattr(detail, "code", None) or CODES.get(response.status_code, "error")
         response.data = error_body(str(code), str(detail))
     return response
+
+
+def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    return JsonResponse(
+        error_body("not_found", f"没有这个接口：{request.path}"),
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import visible_organisations
 from api.docs import api_schema
+from api.fields import IdField
 from api.idempotency import idempotent
 from api.pagination import PagePagination
 from api.permissions import require_role
@@ -51,13 +52,11 @@ class InspectionListCreate(APIView):
     pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
 
     class Input(serializers.Serializer):
-        organisation = serializers.IntegerField(min_value=1)
+        organisation = IdField()
         inspected_on = serializers.DateField()
-        party_id = serializers.IntegerField(required=False, min_value=1)
+        party_id = IdField(required=False)
         party = PartyIn(required=False)
-        officers = serializers.ListField(
-            child=serializers.IntegerField(min_value=1), min_length=1, max_length=20
-        )
+        officers = serializers.ListField(child=IdField(), min_length=1, max_length=20)
         violations_found = serializers.IntegerField(min_value=0, max_value=100000, default=0)
         rectification_order = serializers.BooleanField(default=False)
         documents_issued = serializers.IntegerField(min_value=0, max_value=100000, default=0)
@@ -66,7 +65,7 @@ class InspectionListCreate(APIView):
         class Meta:
             ref_name = "InspectionCreateInput"
 
-    @api_schema(responses=InspectionOut(many=True), errors=(401,))
+    @api_schema(responses=InspectionOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(inspections_visible_to(request.user), request, self)

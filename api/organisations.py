@@ -12,6 +12,7 @@ from accounts.roles import Role
 from accounts.selectors import organisation_policy, visible_organisations
 from accounts.services import organisation_create
 from api.docs import api_schema
+from api.fields import IdField
 from api.idempotency import idempotent
 from api.pagination import PagePagination
 from api.permissions import require_role
@@ -45,7 +46,7 @@ class OrganisationListCreate(APIView):
         code = serializers.CharField(max_length=32)
         name = serializers.CharField(max_length=100)
         level = serializers.ChoiceField(choices=Organisation.Level.choices)
-        parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        parent = IdField(required=False, allow_null=True)
         case_number_prefix = serializers.CharField(max_length=20)
         check_every_case = serializers.BooleanField(required=False, allow_null=True, default=None)
         two_level_review = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -53,7 +54,7 @@ class OrganisationListCreate(APIView):
         class Meta:
             ref_name = "OrganisationCreateInput"
 
-    @api_schema(responses=OrganisationOut(many=True), errors=(401,))
+    @api_schema(responses=OrganisationOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(

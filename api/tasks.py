@@ -27,7 +27,7 @@ class TaskList(APIView):
 
     pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
 
-    @api_schema(responses=TaskOut(many=True), errors=(401,))
+    @api_schema(responses=TaskOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(

@@ -1,24 +1,42 @@
-from django.urls import path
+from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import auth, cases, inspections, organisations, tasks, users
+from api.exceptions import not_found_view
+
+
+class IdConverter:
+    """A row id in a path: at most 18 digits, so it always fits a bigint."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
     path("organisations/", organisations.OrganisationListCreate.as_view(), name="api-organisations"),
-    path("organisations/<int:pk>/", organisations.OrganisationDetail.as_view(), name="api-organisation"),
+    path("organisations/<id:pk>/", organisations.OrganisationDetail.as_view(), name="api-organisation"),
     path("users/", users.UserListCreate.as_view(), name="api-users"),
     path("users/me/", users.Me.as_view(), name="api-me"),
-    path("users/<int:pk>/", users.UserDetail.as_view(), name="api-user"),
+    path("users/<id:pk>/", users.UserDetail.as_view(), name="api-user"),
     path("inspections/", inspections.InspectionListCreate.as_view(), name="api-inspections"),
-    path("inspections/<int:pk>/", inspections.InspectionDetail.as_view(), name="api-inspection"),
+    path("inspections/<id:pk>/", inspections.InspectionDetail.as_view(), name="api-inspection"),
     path("violation-types/", cases.ViolationTypeList.as_view(), name="api-violation-types"),
     path("cases/", cases.CaseListCreate.as_view(), name="api-cases"),
-    path("cases/<int:pk>/", cases.CaseDetail.as_view(), name="api-case"),
-    path("cases/<int:pk>/transitions/", cases.CaseTransitions.as_view(), name="api-case-transitions"),
-    path("cases/<int:pk>/transitions/<str:name>/", cases.FireTransition.as_view(), name="api-case-fire"),
-    path("cases/<int:pk>/history/", cases.CaseHistory.as_view(), name="api-case-history"),
+    path("cases/<id:pk>/", cases.CaseDetail.as_view(), name="api-case"),
+    path("cases/<id:pk>/transitions/", cases.CaseTransitions.as_view(), name="api-case-transitions"),
+    path("cases/<id:pk>/transitions/<str:name>/", cases.FireTransition.as_view(), name="api-case-fire"),
+    path("cases/<id:pk>/history/", cases.CaseHistory.as_view(), name="api-case-history"),
     path("tasks/", tasks.TaskList.as_view(), name="api-tasks"),
+    # Anything else under /api/v1/ is a JSON 404 in the one error shape, never Django's HTML page.
+    re_path(r"^.*$", not_found_view),
 ]

@@ -12,6 +12,7 @@ from accounts.roles import Role
 from accounts.selectors import visible_organisations
 from accounts.services import user_create
 from api.docs import api_schema
+from api.fields import IdField
 from api.idempotency import idempotent
 from api.pagination import PagePagination
 from api.permissions import require_role
@@ -65,7 +66,7 @@ class UserListCreate(APIView):
         username = serializers.RegexField(r"^[\w.@+-]{1,150}$", max_length=150)
         password = serializers.CharField(min_length=8, max_length=128, trim_whitespace=False)
         full_name = serializers.CharField(max_length=50)
-        organisation = serializers.IntegerField(min_value=1)
+        organisation = IdField()
         roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), max_length=8)
         email = serializers.EmailField(required=False, allow_blank=True, default="")
         certificates = CertificateIO(many=True, required=False, default=list)
@@ -73,7 +74,7 @@ class UserListCreate(APIView):
         class Meta:
             ref_name = "UserCreateInput"
 
-    @api_schema(responses=UserOut(many=True), errors=(401,))
+    @api_schema(responses=UserOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(users_visible_to(request.user), request, self)
