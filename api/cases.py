@@ -95,7 +95,21 @@ class CaseListCreate(APIView):
         class Meta:
             ref_name = "CaseCreateInput"
 
-    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int, description="页码，从 1 开始"),
+            OpenApiParameter("page_size", int, description="每页条数，最多 200"),
+            OpenApiParameter(
+                "state", OpenApiTypes.STR, many=True, enum=CaseState.values, description="状态，可重复"
+            ),
+            OpenApiParameter("organisation", int, description="机构ID（含其下级机构）"),
+            OpenApiParameter("year", int, description="立案年度"),
+            OpenApiParameter("procedure", OpenApiTypes.STR, enum=Case.Procedure.values),
+            OpenApiParameter("major", bool, description="是否重大案件"),
+            OpenApiParameter("overdue", bool, description="是否已超期"),
+            OpenApiParameter("q", OpenApiTypes.STR, description="案号、当事人或案由中的文字"),
+        ]
+    )
     @api_schema(responses=CaseListOut(many=True), errors=(400, 401), paginated=True)
     def get(self, request: Request) -> Response:
         queryset = cases_visible_to(user=request.user).select_related("organisation", "party").order_by("-pk")
@@ -106,7 +120,7 @@ class CaseListCreate(APIView):
         page = paginator.paginate_queryset(filtered.qs, request, self)
         return paginator.get_paginated_response(CaseListOut(page, many=True).data)
 
-    @api_schema(request=Input, responses={201: CaseOut}, errors=(400, 401, 403, 404))
+    @api_schema(request=Input, responses={201: CaseOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, Role.OFFICER)
@@ -251,7 +265,7 @@ class FireTransition(APIView):
         parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(CODES))],
         description="执行一个流程操作。除 opinion 外，各操作所需字段见 GET …/transitions/ 的 inputs（如 served_on、fine）。",
     )
-    @api_schema(request=Input, responses=CaseOut, errors=(400, 401, 403, 404, 409, 422))
+    @api_schema(request=Input, responses=CaseOut, errors=(400, 401, 403, 404, 409, 422), idempotent=True)
     @idempotent
     def post(self, request: Request, pk: int, name: str) -> Response:
         visible_case(request.user, pk)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 
 ErrorSerializer = inline_serializer(
@@ -29,11 +30,21 @@ ERROR_TEXT = {
 }
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="重试安全：同一用户用同一个键重复提交时返回第一次的结果（不超过 255 个字符）",
+)
+
+
 def api_schema(
     *,
     errors: tuple[int, ...] = (400, 401, 403, 404),
     responses: Any = None,
     paginated: bool = False,
+    idempotent: bool = False,
     **kwargs: Any,
 ) -> Any:
     documented: dict[int, Any] = {}
@@ -43,6 +54,9 @@ def api_schema(
         documented[200] = responses
     if kwargs.get("request") is not None:
         errors = (*errors, 415)
+    if idempotent:
+        errors = (*errors, 400, 422)
+        kwargs["parameters"] = [*kwargs.get("parameters", []), IDEMPOTENCY_KEY]
     if paginated:
         errors = (*errors, 404)  # a page number past the last page
     for status in dict.fromkeys(errors):

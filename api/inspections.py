@@ -71,7 +71,7 @@ class InspectionListCreate(APIView):
         page = paginator.paginate_queryset(inspections_visible_to(request.user), request, self)
         return paginator.get_paginated_response(InspectionOut(page, many=True).data)
 
-    @api_schema(request=Input, responses={201: InspectionOut}, errors=(400, 401, 403, 404))
+    @api_schema(request=Input, responses={201: InspectionOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, Role.OFFICER)

@@ -62,7 +62,7 @@ class OrganisationListCreate(APIView):
         )
         return paginator.get_paginated_response(OrganisationOut(page, many=True).data)
 
-    @api_schema(request=Input, responses={201: OrganisationOut}, errors=(400, 401, 403, 404))
+    @api_schema(request=Input, responses={201: OrganisationOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)

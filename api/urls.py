@@ -38,5 +38,5 @@ urlpatterns = [
     path("cases/<id:pk>/history/", cases.CaseHistory.as_view(), name="api-case-history"),
     path("tasks/", tasks.TaskList.as_view(), name="api-tasks"),
     # Anything else under /api/v1/ is a JSON 404 in the one error shape, never Django's HTML page.
-    re_path(r"^.*$", not_found_view),
+    re_path(r"^[\s\S]*$", not_found_view),
 ]

@@ -80,7 +80,7 @@ class UserListCreate(APIView):
         page = paginator.paginate_queryset(users_visible_to(request.user), request, self)
         return paginator.get_paginated_response(UserOut(page, many=True).data)
 
-    @api_schema(request=Input, responses={201: UserOut}, errors=(400, 401, 403, 404))
+    @api_schema(request=Input, responses={201: UserOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)
