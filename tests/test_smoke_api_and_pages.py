@@ -39,3 +39,20 @@ def test_home_page_shows_the_queue_in_chinese(world: World, client) -> None:
     client.force_login(world.officer1)
     page = client.get("/").content.decode()
     assert "工作台" in page and case.title in page and "待立案" in page
+
+
+def test_the_web_session_authenticates_the_api_too(world: World, client) -> None:
+    case = world.case(now=at(2026, 3, 1))
+    assert client.get("/api/v1/cases/").status_code == 401
+    assert client.post("/login/", {"username": "officer1", "password": "pw-secret-123"}).status_code == 302
+    body = client.get("/api/v1/cases/").json()
+    assert [c["id"] for c in body["results"]] == [case.pk]
+    # A session-authenticated write needs the CSRF token, as in the browser.
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.officer1)
+    refused = strict.post(
+        f"/api/v1/cases/{case.pk}/transitions/submit_filing/", {}, content_type="application/json"
+    )
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
