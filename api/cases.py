@@ -18,7 +18,7 @@ from api.fields import IdField
 from api.idempotency import idempotent
 from api.inspections import resolve_party, resolve_users
 from api.pagination import HistoryPagination, PagePagination
-from api.permissions import require_role
+from api.permissions import require_role, visible_organisation
 from api.serializers import CaseEventOut, CaseListOut, CaseOut, PartyIn, PenaltyIO, ViolationTypeOut
 from casefiles.models import Case, Inspection, ViolationType
 from casefiles.penalties import Penalty
@@ -128,9 +128,7 @@ class CaseListCreate(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         scope = visible_organisations(user=request.user)
-        organisation = scope.filter(pk=values.pop("organisation")).first()
-        if organisation is None:
-            raise NotFound("机构不存在")
+        organisation = visible_organisation(request.user, values.pop("organisation"))
         officers = resolve_users(values.pop("officers"), scope)
         violation_type = _violation_type(values.pop("violation_type", None))
         inspection = _inspection(values.pop("inspection", None), scope)

@@ -13,7 +13,7 @@ from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
 from api.pagination import PagePagination
-from api.permissions import require_role
+from api.permissions import require_role, visible_organisation
 from api.serializers import InspectionOut, PartyIn
 from casefiles.models import Inspection, Party
 from casefiles.services import inspection_record, party_create
@@ -79,9 +79,7 @@ class InspectionListCreate(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         scope = visible_organisations(user=request.user)
-        organisation = scope.filter(pk=values.pop("organisation")).first()
-        if organisation is None:
-            raise NotFound("机构不存在")
+        organisation = visible_organisation(request.user, values.pop("organisation"))
         officers = resolve_users(values.pop("officers"), scope)
         with transaction.atomic():  # a new party and the inspection land together or not at all
             party = resolve_party(party_id=values.pop("party_id", None), party=values.pop("party", None))

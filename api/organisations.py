@@ -15,7 +15,7 @@ from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
 from api.pagination import PagePagination
-from api.permissions import require_role
+from api.permissions import require_role, visible_organisation
 from core.errors import InvalidInput, NotFound
 
 
@@ -72,9 +72,7 @@ class OrganisationListCreate(APIView):
         parent_id = values.pop("parent", None)
         parent = None
         if parent_id is not None:
-            parent = visible_organisations(user=request.user).filter(pk=parent_id).first()
-            if parent is None:
-                raise NotFound("上级机构不存在")
+            parent = visible_organisation(request.user, parent_id)
         elif not request.user.is_superuser:
             raise InvalidInput(
                 "须指定上级机构（只有超级管理员可以新建顶级机构）", errors={"parent": ["必填"]}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation, User
@@ -87,6 +89,17 @@ class InspectionOut(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class OverdueField(serializers.Field):
+    """Whether the clock of the case's current state has run out (as `casefiles.selectors.overdue_q`)."""
+
+    def __init__(self) -> None:
+        super().__init__(source="*", read_only=True)
+
+    def to_representation(self, case: Case) -> bool:
+        return bool(case.current_deadline and case.current_deadline < timezone.localdate())
+
+
 class CaseOut(serializers.ModelSerializer):
     organisation = OrganisationRef()
     party = PartyOut(allow_null=True)
@@ -96,7 +109,7 @@ class CaseOut(serializers.ModelSerializer):
     proposed_penalty = PenaltyIO()
     noticed_penalty = PenaltyIO(allow_null=True)
     decided_penalty = PenaltyIO(allow_null=True)
-    overdue = serializers.SerializerMethodField()
+    overdue = OverdueField()
 
     class Meta:
         model = Case
@@ -148,15 +161,12 @@ class CaseOut(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def get_overdue(self, case: Case) -> bool:
-        return bool(case.current_deadline and case.current_deadline < timezone.localdate())
-
 
 class CaseListOut(serializers.ModelSerializer):
     organisation = OrganisationRef()
     party_name = serializers.CharField(source="party.name", default="", read_only=True)
     state_label = serializers.CharField(source="get_state_display")
-    overdue = serializers.SerializerMethodField()
+    overdue = OverdueField()
 
     class Meta:
         model = Case
@@ -175,9 +185,6 @@ class CaseListOut(serializers.ModelSerializer):
             "overdue",
             "version",
         ]
-
-    def get_overdue(self, case: Case) -> bool:
-        return bool(case.current_deadline and case.current_deadline < timezone.localdate())
 
 
 class CaseEventOut(serializers.ModelSerializer):

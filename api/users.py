@@ -15,7 +15,7 @@ from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
 from api.pagination import PagePagination
-from api.permissions import require_role
+from api.permissions import require_role, visible_organisation
 from core.errors import InvalidInput, NotFound
 
 
@@ -87,9 +87,7 @@ class UserListCreate(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        organisation = visible_organisations(user=request.user).filter(pk=values.pop("organisation")).first()
-        if organisation is None:
-            raise NotFound("机构不存在")
+        organisation = visible_organisation(request.user, values.pop("organisation"))
         if User.objects.filter(username=values["username"]).exists():
             raise InvalidInput("用户名已存在", errors={"username": ["用户名已存在"]})
         user = user_create(organisation=organisation, **values)
