@@ -12,6 +12,7 @@ from django.utils import timezone
 from casefiles.models import (
     BlacklistEntry,
     CaseActivity,
+    CustodyEvent,
     Evidence,
     Inspection,
     Litigation,
@@ -19,6 +20,7 @@ from casefiles.models import (
     Party,
     Reconsideration,
     Transfer,
+    UploadSession,
     ViolationType,
 )
 
@@ -121,3 +123,17 @@ class NumberSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("organisation", "year", "kind", "last")
     list_filter = ("year", "kind")
     list_select_related = ("organisation",)
+
+
+@admin.register(UploadSession)
+class UploadSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("evidence", "created_by", "created_at", "expires_at", "closed_at")
+    list_select_related = ("evidence", "created_by")
+
+
+@admin.register(CustodyEvent)
+class CustodyEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("evidence", "seq", "action", "actor_name", "at", "client_address")
+    list_filter = ("action",)
+    list_select_related = ("evidence",)
+    search_fields = ("evidence__title", "actor_name", "client_address")

@@ -261,7 +261,15 @@ class CaseActivity(models.Model):
 
 
 class Evidence(models.Model):
-    """证据 / 音像记录. Plain rows here; the object-storage issue adds the bytes behind them."""
+    """证据 / 音像记录: the record of one file in the evidence store.
+
+    `pending` until its bytes are in the store and their SHA-256 is verified; then `verified`
+    and immutable (casefiles.evidence refuses changes; the store locks the object).
+    """
+
+    class Category(models.TextChoices):
+        CASE_EVIDENCE = "case_evidence", "案件证据"
+        ROUTINE_RECORD = "routine_record", "日常执法记录"
 
     class Kind(models.TextChoices):
         VIDEO = "video", "视频"
@@ -302,9 +310,21 @@ class Evidence(models.Model):
     size_bytes = models.BigIntegerField("大小（字节）", null=True, blank=True)
     content_type = models.CharField("类型", max_length=100, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    object_key = models.CharField("存储键", max_length=300, blank=True)
+    declared_sha256 = models.CharField("上传方声明的 SHA-256", max_length=64, blank=True)
+    object_key = models.CharField("存储键", max_length=300, unique=True, null=True, blank=True, default=None)
+    version_id = models.CharField("对象版本", max_length=200, blank=True)
+    backend = models.CharField("存储", max_length=10, blank=True)
+    original_filename = models.CharField("原文件名", max_length=255, blank=True)
+    category = models.CharField(
+        "类别", max_length=20, choices=Category.choices, default=Category.CASE_EVIDENCE
+    )
+    retention_until = models.DateField("保存期限至", null=True, blank=True)
+    failure_reason = models.TextField("失败原因", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField("校验时间", null=True, blank=True)
+    # Chain of custody head (see CustodyEvent).
+    custody_seq = models.PositiveIntegerField(default=0)
+    custody_head = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "证据"
@@ -423,3 +443,87 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.year}/{self.kind}: {self.last}"
+
+
+class UploadSession(models.Model):
+    """A resumable upload: the store's multipart upload behind one pending evidence record."""
+
+    evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="upload_session")
+    upload_id = models.CharField(max_length=300)
+    part_size = models.PositiveIntegerField()
+    declared_size = models.BigIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "断点续传会话"
+        verbose_name_plural = "断点续传会话"
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id}: {self.upload_id[:12]}"
+
+    @property
+    def parts_total(self) -> int:
+        return max(1, -(-self.declared_size // self.part_size))
+
+
+class CustodyEvent(models.Model):
+    """证据保管链: every access to and change of an evidence record, append-only and hash-chained."""
+
+    class Action(models.TextChoices):
+        UPLOAD_STARTED = "upload_started", "开始上传"
+        UPLOADED = "uploaded", "已上传"
+        VERIFIED = "verified", "已校验"
+        UPLOAD_FAILED = "upload_failed", "上传失败"
+        VIEWED = "viewed", "查看"
+        DOWNLOADED = "downloaded", "下载"
+        SHARED = "shared", "分享"
+        RETENTION_CHANGED = "retention_changed", "保存期限变更"
+        INTEGRITY_CHECKED = "integrity_checked", "完整性复核"
+        INTEGRITY_FAILED = "integrity_failed", "完整性复核不符"
+        CLEANED_UP = "cleaned_up", "清理未完成的上传"
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody_events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=100, blank=True)
+    at = models.DateTimeField()
+    client_address = models.CharField(max_length=100, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "证据保管记录"
+        verbose_name_plural = "证据保管记录"
+        constraints = [models.UniqueConstraint(fields=["evidence", "seq"], name="custody_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise PermissionError("保管记录只追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("保管记录只追加，不能删除")
+
+    def content(self) -> dict[str, object]:
+        from datetime import UTC
+
+        return {
+            "evidence": self.evidence_id,
+            "seq": self.seq,
+            "action": self.action,
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "client_address": self.client_address,
+            "data": self.data,
+        }

@@ -57,3 +57,8 @@ class StaleVersion(Conflict):
     """Someone else changed the case first; the caller's view is out of date."""
 
     code = "stale_version"
+
+
+class TooLarge(DomainError):
+    code = "too_large"
+    status = 413

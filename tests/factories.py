@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.services import certificate_issue, organisation_create, user_create
-from casefiles.models import Case, Party, ViolationType
+from casefiles.evidence import EvidenceMeta, evidence_upload
+from casefiles.models import Case, CaseActivity, Evidence, Party, ViolationType
 from casefiles.penalties import Penalty
 from casefiles.services import party_create, violation_type_upsert
 from casefiles.validators import credit_code_check_char, id_number_check_char
@@ -137,3 +138,35 @@ class World:
         return services.case_update_details(
             case_id=case.pk, actor=self.officer1, changes={"proposed_penalty": Penalty(**penalty)}, now=now
         )
+
+
+def upload(
+    case: Case,
+    actor: User,
+    content: bytes,
+    *,
+    title: str = "执法记录仪视频",
+    kind: str = "video",
+    activity: CaseActivity | None = None,
+    when: datetime | None = None,
+    sha256: str = "",
+) -> Evidence:
+    """Upload bytes as evidence through the real streamed path into the configured store."""
+    import io
+
+    return evidence_upload(
+        case_id=case.pk,
+        actor=actor,
+        stream=io.BytesIO(content),
+        length=len(content),
+        declared_sha256=sha256,
+        meta=EvidenceMeta(
+            title=title,
+            kind=kind,
+            content_type="video/mp4",
+            captured_at=when,
+            activity_id=activity.pk if activity else None,
+            filename=f"{title}.mp4",
+        ),
+        now=when,
+    )

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from accounts.models import Organisation, User
 from accounts.policy import AvActivity
-from casefiles.models import Case, Evidence, Inspection, Party
+from casefiles.models import Case, Inspection, Party
 from casefiles.services import inspection_record
-from tests.factories import World, at, entity
+from tests.factories import World, at, entity, upload
 from workflow import services
 from workflow.machine import CaseFlow
 from workflow.models import CaseEvent, Vote
@@ -52,15 +52,13 @@ def case(world: World) -> Case:
     activity = services.activity_record(
         case_id=case.pk, actor=world.officer1, kind=AvActivity.INQUIRY, occurred_at=at(2026, 3, 5)
     )
-    services.evidence_register_verified(
-        case_id=case.pk,
-        actor=world.officer1,
-        kind=Evidence.Kind.VIDEO,
+    upload(
+        case,
+        world.officer1,
+        b"inquiry recording",
         title="询问 执法记录仪视频",
-        sha256="a" * 64,
-        size_bytes=1024,
         activity=activity,
-        now=at(2026, 3, 5),
+        when=at(2026, 3, 5),
     )
     inspection_record(
         actor=world.officer1,

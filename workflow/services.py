@@ -23,7 +23,6 @@ from casefiles.models import (
     BlacklistEntry,
     Case,
     CaseActivity,
-    Evidence,
     Inspection,
     Litigation,
     Party,
@@ -382,59 +381,6 @@ def activity_record(
         before=before,
     )
     return activity
-
-
-@transaction.atomic
-def evidence_register_verified(
-    *,
-    case_id: int,
-    actor: User,
-    kind: str,
-    title: str,
-    sha256: str,
-    size_bytes: int,
-    activity: CaseActivity | None = None,
-    captured_at: datetime | None = None,
-    device: str = "",
-    content_type: str = "",
-    duration_seconds: int | None = None,
-    now: datetime | None = None,
-) -> Evidence:
-    """Register an evidence record whose bytes were verified elsewhere (the storage issue replaces
-    this with the streamed upload that verifies the hash itself)."""
-    case = case_lock(case_id=case_id, actor=actor)
-    if actor.pk not in _handlers(case):
-        raise Forbidden(
-            "只有本案承办人员可以登记证据", reasons=[Reason("not_a_handler", "只有本案承办人员可以登记证据")]
-        )
-    if activity is not None and activity.case_id != case.pk:
-        raise InvalidInput("该执法活动不属于本案", errors={"activity": ["不属于本案"]})
-    now = now or timezone.now()
-    evidence = Evidence.objects.create(
-        case=case,
-        activity=activity,
-        kind=kind,
-        status=Evidence.Status.VERIFIED,
-        title=title,
-        device=device,
-        officer=actor,
-        captured_at=captured_at,
-        duration_seconds=duration_seconds,
-        size_bytes=size_bytes,
-        content_type=content_type,
-        sha256=sha256,
-        verified_at=now,
-    )
-    before = _field_values(case)
-    _record_change(
-        case,
-        actor=actor,
-        what="add_evidence",
-        now=now,
-        data={"evidence": evidence.pk, "sha256": sha256},
-        before=before,
-    )
-    return evidence
 
 
 # --- after the decision ----------------------------------------------------------------------------------

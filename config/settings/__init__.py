@@ -166,6 +166,15 @@ S3_ACCESS_KEY = env("S3_ACCESS_KEY", "")
 S3_SECRET_KEY = env("S3_SECRET_KEY", "")
 S3_BUCKET = env("S3_BUCKET", "evidence")
 S3_SECURE = env_bool("S3_SECURE", False)
+# Object lock mode for verified evidence: COMPLIANCE (nobody can shorten it) or GOVERNANCE.
+EVIDENCE_LOCK_MODE = env("EVIDENCE_LOCK_MODE", "COMPLIANCE")
+EVIDENCE_PART_SIZE = int(env("EVIDENCE_PART_SIZE", str(16 * 1024 * 1024)))
+EVIDENCE_MAX_UPLOAD_BYTES = int(env("EVIDENCE_MAX_UPLOAD_BYTES", str(50 * 1024**3)))
+EVIDENCE_URL_TTL_SECONDS = int(env("EVIDENCE_URL_TTL_SECONDS", "300"))
+EVIDENCE_UPLOAD_SESSION_HOURS = int(env("EVIDENCE_UPLOAD_SESSION_HOURS", "24"))
+# Retention by category (days). Recordings used as evidence stay with the case file (案卷"长期",
+# 30 years); routine recordings not used as evidence: at least 6 months (provincial 执法全过程记录 rules).
+EVIDENCE_RETENTION_DAYS = {"case_evidence": 30 * 365, "routine_record": 183}
 
 # Password shown in README for the seeded demo users.
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-pass-2026")

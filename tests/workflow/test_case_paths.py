@@ -7,8 +7,8 @@ import pytest
 from django.db.models import F
 
 from accounts.policy import AvActivity
-from casefiles.models import Case, Evidence
-from tests.factories import World, at, individual
+from casefiles.models import Case
+from tests.factories import World, at, individual, upload
 from workflow import services
 from workflow.history import verify_case_chain
 from workflow.models import CaseEvent, LegalCheck
@@ -19,32 +19,19 @@ pytestmark = pytest.mark.django_db
 
 def record_av(w: World, case: Case, kind: str, when) -> None:
     activity = services.activity_record(case_id=case.pk, actor=w.officer1, kind=kind, occurred_at=when)
-    services.evidence_register_verified(
-        case_id=case.pk,
-        actor=w.officer1,
-        kind=Evidence.Kind.VIDEO,
+    upload(
+        case,
+        w.officer1,
+        f"{kind} recording".encode(),
         title=f"{kind} 执法记录仪视频",
-        sha256="a" * 64,
-        size_bytes=1024,
         activity=activity,
-        captured_at=when,
-        now=when,
+        when=when,
     )
 
 
 def add_hearing_av(w: World, case: Case, when) -> None:
     activity = case.hearing.activity
-    services.evidence_register_verified(
-        case_id=case.pk,
-        actor=w.officer1,
-        kind=Evidence.Kind.VIDEO,
-        title="听证录像",
-        sha256="b" * 64,
-        size_bytes=2048,
-        activity=activity,
-        captured_at=when,
-        now=when,
-    )
+    upload(case, w.officer1, b"hearing recording", title="听证录像", activity=activity, when=when)
 
 
 def test_major_case_through_every_state_to_archive(world: World) -> None:

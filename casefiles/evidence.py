@@ -1,0 +1,552 @@
+"""Evidence services (SPEC §6): streamed upload with SHA-256, resumable upload, verification,
+retention and lock, access through short-lived URLs, and the hash-chained chain of custody.
+
+A record is `pending` while its bytes travel; it becomes `verified` only when the bytes are in
+the store and their hash is known (and equals the uploader's, when one was declared). Long
+uploads run outside any database transaction: the case row is locked only for the short steps
+that begin and finish the record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from casefiles.models import (
+    Case,
+    CaseActivity,
+    CustodyEvent,
+    Evidence,
+    Litigation,
+    Reconsideration,
+    UploadSession,
+)
+from casefiles.storage import StorageError, Stored, get_store
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, TooLarge
+from core.hashchain import GENESIS, canonical, chain_hash
+from workflow.states import TERMINAL_STATES, CaseState
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+AV_KINDS = {Evidence.Kind.VIDEO, Evidence.Kind.AUDIO}
+
+
+# --- chain of custody ----------------------------------------------------------------------------------
+
+
+def custody_append(
+    *,
+    evidence: Evidence,
+    action: str,
+    actor: User | None,
+    at: datetime,
+    client_address: str = "",
+    data: dict[str, Any] | None = None,
+) -> CustodyEvent:
+    """Append to the evidence's custody chain. The caller holds the evidence row lock."""
+    event = CustodyEvent(
+        evidence=evidence,
+        seq=evidence.custody_seq + 1,
+        action=action,
+        actor=actor,
+        actor_name=str(actor) if actor else "系统",
+        at=at,
+        client_address=client_address[:100],
+        data=canonical(data or {}),
+        prev_hash=evidence.custody_head or GENESIS,
+    )
+    event.hash = chain_hash(event.prev_hash, event.content())
+    event.save()
+    evidence.custody_seq, evidence.custody_head = event.seq, event.hash
+    Evidence.objects.filter(pk=evidence.pk).update(custody_seq=event.seq, custody_head=event.hash)
+    return event
+
+
+def custody_problems(evidence: Evidence) -> list[str]:
+    prev, problems = GENESIS, []
+    events = list(CustodyEvent.objects.filter(evidence=evidence).order_by("seq"))
+    for expected, event in enumerate(events, start=1):
+        if event.seq != expected:
+            problems.append(f"第 {expected} 条保管记录缺失")
+            break
+        if event.prev_hash != prev or chain_hash(event.prev_hash, event.content()) != event.hash:
+            problems.append(f"第 {event.seq} 条保管记录被修改")
+        prev = event.hash
+    if not problems and (len(events) != evidence.custody_seq or (events and prev != evidence.custody_head)):
+        problems.append("保管记录条数或末条哈希与证据记录不符：末尾记录被删除")
+    return problems
+
+
+# --- who may do what -------------------------------------------------------------------------------------
+
+
+def _lock_case_for_evidence(case_id: int, actor: User) -> Case:
+    from workflow.services import case_lock
+
+    case = case_lock(case_id=case_id, actor=actor)
+    if case.state in TERMINAL_STATES and case.state != CaseState.ARCHIVED:
+        raise Conflict("案件已终结，不能再添加证据", reasons=[Reason("case_closed", "案件已终结")])
+    if case.state == CaseState.ARCHIVED:
+        raise Conflict("案件已归档，案卷不可更改", reasons=[Reason("case_archived", "案件已归档")])
+    if not case.officers.filter(pk=actor.pk).exists():
+        raise Forbidden(
+            "只有本案承办人员可以上传证据", reasons=[Reason("not_a_handler", "只有本案承办人员可以上传证据")]
+        )
+    return case
+
+
+def evidence_visible(*, evidence_id: int, actor: User) -> Evidence:
+    from casefiles.selectors import cases_visible_to
+
+    evidence = (
+        Evidence.objects.select_related("case", "activity")
+        .filter(pk=evidence_id, case__in=cases_visible_to(user=actor))
+        .first()
+    )
+    if evidence is None:
+        raise NotFound("证据不存在")
+    return evidence
+
+
+# --- upload ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceMeta:
+    title: str
+    kind: str
+    content_type: str = "application/octet-stream"
+    activity_id: int | None = None
+    captured_at: datetime | None = None
+    device: str = ""
+    duration_seconds: int | None = None
+    category: str = Evidence.Category.CASE_EVIDENCE
+    filename: str = ""
+
+
+def _check_meta(meta: EvidenceMeta, size: int, declared_sha256: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not meta.title.strip():
+        errors["title"] = ["请填写证据名称"]
+    if meta.kind not in Evidence.Kind.values:
+        errors["kind"] = [f"类型应为 {', '.join(Evidence.Kind.values)}"]
+    if meta.category not in Evidence.Category.values:
+        errors["category"] = [f"类别应为 {', '.join(Evidence.Category.values)}"]
+    if declared_sha256 and not SHA256_RE.match(declared_sha256):
+        errors["sha256"] = ["SHA-256 应为 64 位小写十六进制"]
+    if size < 0:
+        errors["size"] = ["大小不能为负"]
+    if errors:
+        raise InvalidInput("输入有误：" + "；".join(m for v in errors.values() for m in v), errors=errors)
+    limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise TooLarge(f"文件大小 {size} 字节超过上限 {limit} 字节", errors={"size": [f"上限 {limit} 字节"]})
+
+
+@transaction.atomic
+def _begin(
+    *,
+    case_id: int,
+    actor: User,
+    meta: EvidenceMeta,
+    size: int,
+    declared_sha256: str,
+    client_address: str,
+    now: datetime,
+) -> Evidence:
+    _check_meta(meta, size, declared_sha256)
+    case = _lock_case_for_evidence(case_id, actor)
+    activity = None
+    if meta.activity_id is not None:
+        activity = CaseActivity.objects.filter(pk=meta.activity_id, case=case).first()
+        if activity is None:
+            raise InvalidInput("该执法活动不属于本案", errors={"activity": ["不属于本案"]})
+    safe_name = re.sub(r"[^\w.\-]+", "_", meta.filename or meta.title)[:80] or "evidence"
+    store = get_store()
+    evidence = Evidence.objects.create(
+        case=case,
+        activity=activity,
+        kind=meta.kind,
+        status=Evidence.Status.PENDING,
+        title=meta.title.strip()[:200],
+        device=meta.device[:100],
+        officer=actor,
+        captured_at=meta.captured_at,
+        duration_seconds=meta.duration_seconds,
+        size_bytes=size,
+        content_type=meta.content_type[:100],
+        declared_sha256=declared_sha256,
+        object_key=f"cases/{case.pk}/{uuid.uuid4().hex}/{safe_name}",
+        backend=store.backend,
+        original_filename=meta.filename[:255],
+        category=meta.category,
+    )
+    custody_append(
+        evidence=evidence,
+        action=CustodyEvent.Action.UPLOAD_STARTED,
+        actor=actor,
+        at=now,
+        client_address=client_address,
+        data={"size": size, "declared_sha256": declared_sha256},
+    )
+    return evidence
+
+
+def _fail(evidence: Evidence, *, actor: User | None, reason: str, client_address: str, now: datetime) -> None:
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if locked.status != Evidence.Status.PENDING:
+            return
+        locked.status, locked.failure_reason = Evidence.Status.FAILED, reason
+        locked.save(update_fields=["status", "failure_reason"])
+        custody_append(
+            evidence=locked,
+            action=CustodyEvent.Action.UPLOAD_FAILED,
+            actor=actor,
+            at=now,
+            client_address=client_address,
+            data={"reason": reason},
+        )
+
+
+def _finish(
+    evidence: Evidence, stored: Stored, *, actor: User, client_address: str, now: datetime
+) -> Evidence:
+    declared = evidence.declared_sha256
+    if declared and declared != stored.sha256:
+        get_store().delete(evidence.object_key, version_id=stored.version_id)
+        reason = f"SHA-256 不符：上传方声明 {declared}，实收 {stored.sha256}"
+        _fail(evidence, actor=actor, reason=reason, client_address=client_address, now=now)
+        raise InvalidInput(reason, errors={"sha256": ["与实际上传内容的 SHA-256 不符，文件未保存"]})
+    if evidence.size_bytes is not None and evidence.size_bytes != stored.size:
+        get_store().delete(evidence.object_key, version_id=stored.version_id)
+        reason = f"大小不符：声明 {evidence.size_bytes} 字节，实收 {stored.size} 字节"
+        _fail(evidence, actor=actor, reason=reason, client_address=client_address, now=now)
+        raise InvalidInput(reason, errors={"size": [reason]})
+    retention_days = settings.EVIDENCE_RETENTION_DAYS[evidence.category]
+    until = now + timedelta(days=retention_days)
+    # Lock in the store first: if the database step then fails, the bytes are merely kept longer.
+    get_store().lock(evidence.object_key, until=until, version_id=stored.version_id)
+    from workflow.services import _field_values, _record_change, case_lock
+
+    with transaction.atomic():
+        case = case_lock(case_id=evidence.case_id, actor=actor)
+        evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        evidence.status, evidence.sha256, evidence.size_bytes = (
+            Evidence.Status.VERIFIED,
+            stored.sha256,
+            stored.size,
+        )
+        evidence.version_id, evidence.verified_at = stored.version_id, now
+        evidence.retention_until = timezone.localtime(until).date()
+        evidence.save(
+            update_fields=["status", "sha256", "size_bytes", "version_id", "verified_at", "retention_until"]
+        )
+        custody_append(
+            evidence=evidence,
+            action=CustodyEvent.Action.UPLOADED,
+            actor=actor,
+            at=now,
+            client_address=client_address,
+            data={"size": stored.size, "backend": evidence.backend},
+        )
+        custody_append(
+            evidence=evidence,
+            action=CustodyEvent.Action.VERIFIED,
+            actor=actor,
+            at=now,
+            client_address=client_address,
+            data={"sha256": stored.sha256, "retention_until": evidence.retention_until},
+        )
+        before = _field_values(case)
+        _record_change(
+            case,
+            actor=actor,
+            what="add_evidence",
+            now=now,
+            before=before,
+            data={
+                "evidence": evidence.pk,
+                "kind": evidence.kind,
+                "sha256": stored.sha256,
+                "activity": evidence.activity_id,
+            },
+        )
+    return evidence
+
+
+def evidence_upload(
+    *,
+    case_id: int,
+    actor: User,
+    stream: BinaryIO,
+    length: int,
+    meta: EvidenceMeta,
+    declared_sha256: str = "",
+    client_address: str = "",
+    now: datetime | None = None,
+) -> Evidence:
+    """Stream one file into the store in constant memory, hashing it on the way, and verify it."""
+    now = now or timezone.now()
+    evidence = _begin(
+        case_id=case_id,
+        actor=actor,
+        meta=meta,
+        size=length,
+        declared_sha256=declared_sha256,
+        client_address=client_address,
+        now=now,
+    )
+    try:
+        stored = get_store().put_stream(
+            evidence.object_key, stream, length=length, content_type=meta.content_type
+        )
+    except (StorageError, OSError) as exc:
+        _fail(evidence, actor=actor, reason=str(exc), client_address=client_address, now=now)
+        raise InvalidInput(f"上传未完成，证据未保存：{exc}", errors={"file": [str(exc)]}) from exc
+    return _finish(evidence, stored, actor=actor, client_address=client_address, now=now)
+
+
+# --- resumable upload --------------------------------------------------------------------------------------
+
+
+def evidence_upload_start(
+    *,
+    case_id: int,
+    actor: User,
+    size: int,
+    sha256: str,
+    meta: EvidenceMeta,
+    client_address: str = "",
+    now: datetime | None = None,
+) -> UploadSession:
+    now = now or timezone.now()
+    if not sha256:
+        raise InvalidInput("断点续传须声明整个文件的 SHA-256", errors={"sha256": ["必填"]})
+    if size <= 0:
+        raise InvalidInput("文件大小须大于 0", errors={"size": ["须大于 0"]})
+    evidence = _begin(
+        case_id=case_id,
+        actor=actor,
+        meta=meta,
+        size=size,
+        declared_sha256=sha256,
+        client_address=client_address,
+        now=now,
+    )
+    try:
+        upload_id = get_store().start_multipart(evidence.object_key, content_type=meta.content_type)
+    except StorageError as exc:
+        _fail(evidence, actor=actor, reason=str(exc), client_address=client_address, now=now)
+        raise
+    return UploadSession.objects.create(
+        evidence=evidence,
+        upload_id=upload_id,
+        part_size=settings.EVIDENCE_PART_SIZE,
+        declared_size=size,
+        created_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.EVIDENCE_UPLOAD_SESSION_HOURS),
+    )
+
+
+def _open_session(evidence_id: int, actor: User, now: datetime) -> UploadSession:
+    evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
+    session = UploadSession.objects.filter(evidence=evidence).select_related("evidence").first()
+    if session is None:
+        raise NotFound("上传会话不存在")
+    if session.closed_at is not None or evidence.status != Evidence.Status.PENDING:
+        raise Conflict("上传会话已结束", reasons=[Reason("upload_closed", "上传会话已结束")])
+    if session.expires_at <= now:
+        raise Conflict("上传会话已过期，请重新上传", reasons=[Reason("upload_expired", "上传会话已过期")])
+    if session.created_by_id != actor.pk:
+        raise Forbidden(
+            "只有发起上传的人员可以续传", reasons=[Reason("not_uploader", "只有发起上传的人员可以续传")]
+        )
+    return session
+
+
+def evidence_upload_part(
+    *, evidence_id: int, actor: User, number: int, stream: BinaryIO, length: int, now: datetime | None = None
+) -> dict[str, int]:
+    now = now or timezone.now()
+    session = _open_session(evidence_id, actor, now)
+    total = session.parts_total
+    if not 1 <= number <= total:
+        raise InvalidInput(f"分片号应在 1 到 {total} 之间", errors={"part": [f"1–{total}"]})
+    expected = (
+        session.part_size if number < total else session.declared_size - session.part_size * (total - 1)
+    )
+    if length != expected:
+        raise InvalidInput(
+            f"第 {number} 片应为 {expected} 字节，收到 {length} 字节",
+            errors={"part": [f"应为 {expected} 字节"]},
+        )
+    try:
+        part = get_store().put_part(
+            session.evidence.object_key, session.upload_id, number, stream, length=length
+        )
+    except StorageError as exc:
+        raise InvalidInput(f"分片未保存，请重传：{exc}", errors={"part": [str(exc)]}) from exc
+    return {"part": part.number, "size": part.size}
+
+
+def evidence_upload_status(*, evidence_id: int, actor: User, now: datetime | None = None) -> dict[str, Any]:
+    session = _open_session(evidence_id, actor, now or timezone.now())
+    received = {p.number for p in get_store().list_parts(session.evidence.object_key, session.upload_id)}
+    return {
+        "evidence": session.evidence_id,
+        "part_size": session.part_size,
+        "parts_total": session.parts_total,
+        "received": sorted(received),
+        "missing": [n for n in range(1, session.parts_total + 1) if n not in received],
+        "expires_at": session.expires_at,
+    }
+
+
+def evidence_upload_complete(
+    *, evidence_id: int, actor: User, client_address: str = "", now: datetime | None = None
+) -> Evidence:
+    now = now or timezone.now()
+    status = evidence_upload_status(evidence_id=evidence_id, actor=actor, now=now)
+    if status["missing"]:
+        raise Conflict(
+            f"还有 {len(status['missing'])} 个分片未上传：{status['missing'][:20]}",
+            reasons=[Reason("parts_missing", "分片不全")],
+            errors={"missing": status["missing"]},
+        )
+    session = UploadSession.objects.select_related("evidence").get(evidence_id=evidence_id)
+    try:
+        stored = get_store().complete_multipart(session.evidence.object_key, session.upload_id)
+    except StorageError as exc:
+        raise Conflict(f"合并分片失败：{exc}", reasons=[Reason("complete_failed", str(exc))]) from exc
+    UploadSession.objects.filter(pk=session.pk).update(closed_at=now)
+    return _finish(session.evidence, stored, actor=actor, client_address=client_address, now=now)
+
+
+def evidence_upload_abort(
+    *, evidence_id: int, actor: User, client_address: str = "", now: datetime | None = None
+) -> None:
+    now = now or timezone.now()
+    session = _open_session(evidence_id, actor, now)
+    get_store().abort_multipart(session.evidence.object_key, session.upload_id)
+    UploadSession.objects.filter(pk=session.pk).update(closed_at=now)
+    _fail(session.evidence, actor=actor, reason="上传人取消", client_address=client_address, now=now)
+
+
+def evidence_cleanup_abandoned(*, now: datetime | None = None) -> int:
+    """Abort expired upload sessions and remove their parts. Safe to run twice."""
+    now = now or timezone.now()
+    count = 0
+    store = get_store()
+    for session in UploadSession.objects.filter(closed_at__isnull=True, expires_at__lte=now).select_related(
+        "evidence"
+    ):
+        with contextlib.suppress(StorageError):  # already gone in the store: still close the record
+            store.abort_multipart(session.evidence.object_key, session.upload_id)
+        with transaction.atomic():
+            if UploadSession.objects.filter(pk=session.pk, closed_at__isnull=True).update(closed_at=now) == 0:
+                continue
+            locked = Evidence.objects.select_for_update().get(pk=session.evidence_id)
+            if locked.status == Evidence.Status.PENDING:
+                locked.status, locked.failure_reason = (
+                    Evidence.Status.FAILED,
+                    "上传会话过期，已清理未完成的分片",
+                )
+                locked.save(update_fields=["status", "failure_reason"])
+            custody_append(evidence=locked, action=CustodyEvent.Action.CLEANED_UP, actor=None, at=now)
+        count += 1
+    return count
+
+
+# --- access, retention, integrity ----------------------------------------------------------------------------
+
+
+def evidence_access_url(
+    *, evidence_id: int, actor: User, download: bool, client_address: str = "", now: datetime | None = None
+) -> dict[str, Any]:
+    """A short-lived URL to play (seekable: HTTP Range) or download a verified record; logged."""
+    now = now or timezone.now()
+    evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
+    if evidence.status != Evidence.Status.VERIFIED:
+        raise Conflict("证据尚未校验完成，不能查看", reasons=[Reason("not_verified", "证据尚未校验")])
+    ttl = timedelta(seconds=settings.EVIDENCE_URL_TTL_SECONDS)
+    url = get_store().playback_url(
+        evidence.object_key,
+        expires=ttl,
+        filename=evidence.original_filename or evidence.title,
+        download=download,
+    )
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        action = CustodyEvent.Action.DOWNLOADED if download else CustodyEvent.Action.VIEWED
+        custody_append(evidence=locked, action=action, actor=actor, at=now, client_address=client_address)
+    return {"url": url, "expires_at": now + ttl}
+
+
+def evidence_delete(*, evidence_id: int, actor: User, now: datetime | None = None) -> None:
+    """Delete a record's bytes — only a failed upload, or a verified one past retention and not on hold."""
+    now = now or timezone.now()
+    evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
+    if evidence.status == Evidence.Status.VERIFIED:
+        if evidence.retention_until and evidence.retention_until > timezone.localtime(now).date():
+            raise Conflict(
+                f"已校验的证据在保存期限（至 {evidence.retention_until:%Y-%m-%d}）内不得删除",
+                reasons=[Reason("under_retention", "保存期限内不得删除")],
+            )
+        if on_hold(evidence.case):
+            raise Conflict(
+                "案件处于行政复议或诉讼中，证据不得删除", reasons=[Reason("legal_hold", "复议或诉讼中")]
+            )
+    get_store().delete(evidence.object_key, version_id=evidence.version_id)
+
+
+def on_hold(case: Case) -> bool:
+    return (
+        Reconsideration.objects.filter(case=case, outcome=Reconsideration.Outcome.PENDING).exists()
+        or Litigation.objects.filter(case=case, outcome=Litigation.Outcome.PENDING).exists()
+    )
+
+
+@dataclass(frozen=True)
+class IntegrityProblem:
+    evidence_id: int
+    message: str
+
+
+def evidence_verify_all(*, now: datetime | None = None) -> Iterator[IntegrityProblem]:
+    """Re-read every verified object and compare its SHA-256; check every custody chain."""
+    now = now or timezone.now()
+    store = get_store()
+    for evidence in (
+        Evidence.objects.filter(status=Evidence.Status.VERIFIED).order_by("pk").iterator(chunk_size=500)
+    ):
+        for message in custody_problems(evidence):
+            yield IntegrityProblem(evidence.pk, message)
+        try:
+            actual = store.sha256(evidence.object_key)
+        except StorageError as exc:
+            actual, error = "", str(exc)
+        else:
+            error = ""
+        ok = actual == evidence.sha256
+        with transaction.atomic():
+            locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+            custody_append(
+                evidence=locked,
+                action=CustodyEvent.Action.INTEGRITY_CHECKED if ok else CustodyEvent.Action.INTEGRITY_FAILED,
+                actor=None,
+                at=now,
+                data={"expected": evidence.sha256, "actual": actual, "error": error},
+            )
+        if not ok:
+            yield IntegrityProblem(evidence.pk, error or f"哈希不符：应为 {evidence.sha256}，实为 {actual}")
