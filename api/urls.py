@@ -1,7 +1,7 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, cases, inspections, organisations, tasks, users
+from api import auth, cases, evidence, inspections, organisations, tasks, users
 from api.exceptions import not_found_view
 
 
@@ -36,6 +36,32 @@ urlpatterns = [
     path("cases/<id:pk>/transitions/", cases.CaseTransitions.as_view(), name="api-case-transitions"),
     path("cases/<id:pk>/transitions/<str:name>/", cases.FireTransition.as_view(), name="api-case-fire"),
     path("cases/<id:pk>/history/", cases.CaseHistory.as_view(), name="api-case-history"),
+    path("cases/<id:pk>/evidence/", evidence.EvidenceListUpload.as_view(), name="api-evidence"),
+    path("cases/<id:pk>/evidence/uploads/", evidence.UploadStart.as_view(), name="api-evidence-upload-start"),
+    path("cases/<id:pk>/evidence/<id:eid>/", evidence.EvidenceDetail.as_view(), name="api-evidence-detail"),
+    path(
+        "cases/<id:pk>/evidence/<id:eid>/upload/", evidence.UploadStatus.as_view(), name="api-evidence-upload"
+    ),
+    path(
+        "cases/<id:pk>/evidence/<id:eid>/upload/parts/<int:number>/",
+        evidence.UploadPart.as_view(),
+        name="api-evidence-upload-part",
+    ),
+    path(
+        "cases/<id:pk>/evidence/<id:eid>/upload/complete/",
+        evidence.UploadComplete.as_view(),
+        name="api-evidence-upload-complete",
+    ),
+    path(
+        "cases/<id:pk>/evidence/<id:eid>/access/",
+        evidence.EvidenceAccess.as_view(),
+        name="api-evidence-access",
+    ),
+    path(
+        "cases/<id:pk>/evidence/<id:eid>/custody/",
+        evidence.EvidenceCustody.as_view(),
+        name="api-evidence-custody",
+    ),
     path("tasks/", tasks.TaskList.as_view(), name="api-tasks"),
     # Anything else under /api/v1/ is a JSON 404 in the one error shape, never Django's HTML page.
     re_path(r"^[\s\S]*$", not_found_view),

@@ -205,7 +205,10 @@ class LocalStore:
                 yield chunk
 
     def size(self, key: str) -> int:
-        return self._path(key).stat().st_size
+        path = self._path(key)
+        if not path.exists():
+            raise StorageError("对象不存在")
+        return path.stat().st_size
 
     def sha256(self, key: str) -> str:
         return _sha_of(self.read(key))[1]
@@ -350,7 +353,10 @@ class S3Store:
             response.release_conn()
 
     def size(self, key: str) -> int:
-        return self.client.stat_object(self.bucket, key).size or 0
+        try:
+            return self.client.stat_object(self.bucket, key).size or 0
+        except Exception as exc:
+            raise self._error(exc) from exc
 
     def sha256(self, key: str) -> str:
         return _sha_of(self.read(key))[1]

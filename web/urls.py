@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("evidence-files/<str:token>/", views.evidence_file, name="evidence-file"),
 ]

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -25,3 +30,48 @@ def home(request: HttpRequest) -> HttpResponse:
             "total": cases.count(),
         },
     )
+
+
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def evidence_file(request: HttpRequest, token: str) -> HttpResponse:
+    """Serve a local-store evidence file named by a short-lived signed token, with HTTP Range
+    so a video can be sought. (The S3 store hands out presigned URLs to the store itself.)"""
+    from casefiles.storage import StorageError, get_store
+
+    try:
+        claim = signing.loads(token, salt="evidence-file", max_age=settings.EVIDENCE_URL_TTL_SECONDS)
+    except signing.SignatureExpired:
+        return HttpResponse("链接已过期，请重新打开", status=410, content_type="text/plain; charset=utf-8")
+    except signing.BadSignature:
+        raise Http404("链接无效") from None
+    store = get_store()
+    try:
+        size = store.size(claim["key"])
+    except (StorageError, OSError):
+        raise Http404("文件不存在") from None
+    start, end, status = 0, size - 1, 200
+    match = RANGE_RE.match(request.headers.get("Range", ""))
+    if match and (match.group(1) or match.group(2)):
+        first, last = match.groups()
+        if first:
+            start, end = int(first), min(int(last), size - 1) if last else size - 1
+        else:
+            start, end = max(0, size - int(last)), size - 1
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        status = 206
+    length = end - start + 1
+    response = StreamingHttpResponse(store.read(claim["key"], offset=start, length=length), status=status)
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    disposition = "attachment" if claim.get("download") else "inline"
+    response["Content-Disposition"] = (
+        f"{disposition}; filename*=UTF-8''{quote(claim.get('filename') or 'evidence')}"
+    )
+    return response

@@ -153,6 +153,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "casefiles.models.Party.Kind",
+        "EvidenceKindEnum": "casefiles.models.Evidence.Kind",
+    },
 }
 
 # Celery (issue: background work). No broker configured → tasks run in-process, eagerly.
