@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from accounts.models import Organisation, User
 from casefiles.models import Case, Inspection, Party, ViolationType
+from casefiles.selectors import av_coverage
 from workflow.models import CaseEvent
 
 
@@ -110,6 +111,7 @@ class CaseOut(serializers.ModelSerializer):
     noticed_penalty = PenaltyIO(allow_null=True)
     decided_penalty = PenaltyIO(allow_null=True)
     overdue = OverdueField()
+    av_coverage = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -159,7 +161,24 @@ class CaseOut(serializers.ModelSerializer):
             "overdue",
             "version",
             "created_at",
+            "av_coverage",
         ]
+
+    @extend_schema_field(
+        inline_serializer(
+            "AvCoverage",
+            fields={
+                "activity": serializers.IntegerField(),
+                "kind": serializers.CharField(),
+                "label": serializers.CharField(),
+                "occurred_at": serializers.DateTimeField(),
+                "covered": serializers.BooleanField(),
+            },
+            many=True,
+        )
+    )
+    def get_av_coverage(self, case: Case) -> list[dict]:
+        return av_coverage(case=case)
 
 
 class CaseListOut(serializers.ModelSerializer):

@@ -510,6 +510,52 @@ def evidence_delete(*, evidence_id: int, actor: User, now: datetime | None = Non
     get_store().delete(evidence.object_key, version_id=evidence.version_id)
 
 
+def evidence_extend_retention(
+    *,
+    evidence_id: int,
+    actor: User,
+    until: Any,
+    reason: str,
+    client_address: str = "",
+    now: datetime | None = None,
+) -> Evidence:
+    """Keep a record longer (never shorter): in the store's lock and in the record, logged."""
+    from accounts.roles import Role
+
+    now = now or timezone.now()
+    evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
+    if not (
+        actor.has_role(Role.LEGAL_REVIEWER) or actor.has_role(Role.AGENCY_HEAD) or actor.has_role(Role.ADMIN)
+    ):
+        raise Forbidden(
+            "需要法制审核人员、机关负责人或管理员", reasons=[Reason("role_required", "无权变更保存期限")]
+        )
+    if evidence.status != Evidence.Status.VERIFIED:
+        raise Conflict("只有已校验的证据有保存期限", reasons=[Reason("not_verified", "证据尚未校验")])
+    if not reason.strip():
+        raise InvalidInput("须说明延长理由", errors={"reason": ["必填"]})
+    if evidence.retention_until and until <= evidence.retention_until:
+        raise InvalidInput(
+            f"保存期限只能延长：现为 {evidence.retention_until:%Y-%m-%d}",
+            errors={"until": ["须晚于现有期限"]},
+        )
+    moment = timezone.make_aware(datetime.combine(until, datetime.min.time()))
+    get_store().lock(evidence.object_key, until=moment, version_id=evidence.version_id)
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        previous, locked.retention_until = locked.retention_until, until
+        locked.save(update_fields=["retention_until"])
+        custody_append(
+            evidence=locked,
+            action=CustodyEvent.Action.RETENTION_CHANGED,
+            actor=actor,
+            at=now,
+            client_address=client_address,
+            data={"from": previous, "to": until, "reason": reason},
+        )
+    return locked
+
+
 def on_hold(case: Case) -> bool:
     return (
         Reconsideration.objects.filter(case=case, outcome=Reconsideration.Outcome.PENDING).exists()

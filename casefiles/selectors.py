@@ -23,3 +23,28 @@ def overdue_q(today: date) -> Q:
 
 def cases_overdue(*, today: date, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
     return (queryset if queryset is not None else Case.objects.all()).filter(overdue_q(today))
+
+
+def av_coverage(*, case: Case) -> list[dict[str, object]]:
+    """Each AV-list activity carried out in the case, and whether a verified recording covers it (§6)."""
+    from accounts.policy import AvActivity
+    from accounts.selectors import organisation_policy
+    from casefiles.models import CaseActivity, Evidence
+
+    listed = organisation_policy(organisation=case.organisation).av_activities
+    activities = CaseActivity.objects.filter(case=case, kind__in=listed).order_by("occurred_at", "pk")
+    covered = set(
+        Evidence.objects.filter(
+            activity__in=activities, status=Evidence.Status.VERIFIED, kind__in=Evidence.AV_KINDS
+        ).values_list("activity_id", flat=True)
+    )
+    return [
+        {
+            "activity": a.pk,
+            "kind": a.kind,
+            "label": AvActivity.LABELS[a.kind],
+            "occurred_at": a.occurred_at,
+            "covered": a.pk in covered,
+        }
+        for a in activities
+    ]

@@ -244,6 +244,7 @@ class S3Store:
         secure: bool,
         part_size: int,
         lock_mode: str,
+        threads: int = 1,
     ) -> None:
         from minio import Minio
 
@@ -251,6 +252,7 @@ class S3Store:
         self.bucket = bucket
         self.part_size = max(part_size, MIN_PART)
         self.lock_mode = lock_mode
+        self.threads = max(1, threads)
 
     def _error(self, exc: Exception) -> StorageError:
         from minio.error import S3Error
@@ -282,7 +284,9 @@ class S3Store:
                 length=length,
                 content_type=content_type or "application/octet-stream",
                 part_size=self.part_size,
-                num_parallel_uploads=1,
+                # The SDK reads parts from our hashing reader in order, on this thread, and hands
+                # them to its upload threads: the hash stays sequential, memory stays bounded.
+                num_parallel_uploads=self.threads,
             )
         except Exception as exc:  # the SDK aborts its multipart upload before raising
             raise self._error(exc) from exc
@@ -416,6 +420,7 @@ def build_store() -> EvidenceStore:
             secure=settings.S3_SECURE,
             part_size=settings.EVIDENCE_PART_SIZE,
             lock_mode=settings.EVIDENCE_LOCK_MODE,
+            threads=settings.EVIDENCE_UPLOAD_THREADS,
         )
     if settings.EVIDENCE_STORAGE == "local":
         return LocalStore(Path(settings.MEDIA_ROOT) / "evidence")

@@ -87,7 +87,8 @@ def summary_procedure(case: Case, ctx: StepContext) -> Reason | None:
 
 
 def av_gaps(case: Case, policy: Policy, kinds: tuple[str, ...] | None = None) -> list[CaseActivity]:
-    """Listed activities carried out in this case that have no verified audio/video record."""
+    """Listed activities carried out in this case that have no verified audio/video record.
+    (casefiles.selectors.av_coverage answers the same question for display.)"""
     listed = set(policy.av_activities) if kinds is None else set(kinds) & set(policy.av_activities)
     activities = CaseActivity.objects.filter(case=case, kind__in=listed).order_by("occurred_at")
     covered = set(

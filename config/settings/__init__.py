@@ -173,6 +173,8 @@ S3_SECURE = env_bool("S3_SECURE", False)
 # Object lock mode for verified evidence: COMPLIANCE (nobody can shorten it) or GOVERNANCE.
 EVIDENCE_LOCK_MODE = env("EVIDENCE_LOCK_MODE", "COMPLIANCE")
 EVIDENCE_PART_SIZE = int(env("EVIDENCE_PART_SIZE", str(16 * 1024 * 1024)))
+# Parts in flight at once to S3: memory stays bounded by threads × part size, whatever the file size.
+EVIDENCE_UPLOAD_THREADS = int(env("EVIDENCE_UPLOAD_THREADS", "3"))
 EVIDENCE_MAX_UPLOAD_BYTES = int(env("EVIDENCE_MAX_UPLOAD_BYTES", str(50 * 1024**3)))
 EVIDENCE_URL_TTL_SECONDS = int(env("EVIDENCE_URL_TTL_SECONDS", "300"))
 EVIDENCE_UPLOAD_SESSION_HOURS = int(env("EVIDENCE_UPLOAD_SESSION_HOURS", "24"))

@@ -24,47 +24,11 @@ from casefiles.models import CustodyEvent, Evidence, UploadSession
 from casefiles.storage import StorageError, get_store
 from core.errors import Conflict, InvalidInput
 from tests.factories import World, at, upload
+from tests.streams import PatternStream, pattern_sha256
 from workflow import services
 from workflow.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
-
-
-class Generated(io.RawIOBase):
-    """`size` bytes of a repeating pattern, produced as they are read: nothing is held in memory."""
-
-    def __init__(self, size: int, stop_after: int | None = None) -> None:
-        self.size, self.pos, self.stop_after = size, 0, stop_after
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, n: int = -1) -> bytes:
-        limit = self.size if self.stop_after is None else self.stop_after
-        n = limit - self.pos if n is None or n < 0 else min(n, limit - self.pos)
-        start = self.pos
-        self.pos += n
-        return bytes((start + i) % 251 for i in range(min(n, 0))) if n <= 0 else _pattern(start, n)
-
-
-_BLOCK = bytes(i % 251 for i in range(251 * 4096))
-
-
-def _pattern(start: int, n: int) -> bytes:
-    offset = start % 251
-    out = bytearray()
-    while len(out) < n:
-        take = min(n - len(out), len(_BLOCK) - offset)
-        out += _BLOCK[offset : offset + take]
-        offset = 0
-    return bytes(out)
-
-
-def sha_of(size: int) -> str:
-    sha, stream = hashlib.sha256(), Generated(size)
-    while chunk := stream.read(1 << 20):
-        sha.update(chunk)
-    return sha.hexdigest()
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -136,6 +100,7 @@ def test_too_large_is_413_before_reading(world: World, settings) -> None:
 
 
 def test_large_upload_keeps_memory_flat(world: World, backend, settings) -> None:
+    settings.EVIDENCE_PART_SIZE = 5 * 2**20  # 3 parts in flight: far under the bound asserted below
     case = open_case(world)
     peaks = {}
     for size in (40 * 2**20, 300 * 2**20):
@@ -143,10 +108,10 @@ def test_large_upload_keeps_memory_flat(world: World, backend, settings) -> None
         evidence = ev.evidence_upload(
             case_id=case.pk,
             actor=world.officer1,
-            stream=Generated(size),
+            stream=PatternStream(size),
             length=size,
             meta=ev.EvidenceMeta(title=f"{size}", kind="video", content_type="video/mp4"),
-            declared_sha256=sha_of(size),
+            declared_sha256=pattern_sha256(size),
         )
         peaks[size] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
@@ -162,7 +127,7 @@ def test_interrupted_resumable_upload_resumes_and_abandoned_ones_are_cleaned(
     settings.EVIDENCE_PART_SIZE = 5 * 2**20
     case = open_case(world)
     size = 12 * 2**20 + 12345
-    data = Generated(size).read(size)
+    data = PatternStream(size).read(size)
     sha = hashlib.sha256(data).hexdigest()
     client = api(world.officer1)
     started = client.post(
@@ -319,3 +284,36 @@ def test_av_guard_needs_a_verified_recording_of_that_activity(world: World) -> N
         w.fire(case, "submit_review", w.officer1, None)
     upload(case, w.officer1, b"the inquiry on video", activity=activity)
     assert w.fire(case, "submit_review", w.officer1, None).state == "initial_review"
+
+
+def test_retention_can_only_be_extended_and_is_logged(world: World, backend) -> None:
+    from datetime import date
+
+    case = open_case(world)
+    evidence = upload(case, world.officer1, b"keep me")
+    with pytest.raises(InvalidInput, match="只能延长"):
+        ev.evidence_extend_retention(
+            evidence_id=evidence.pk, actor=world.legal, until=date(2030, 1, 1), reason="诉讼"
+        )
+    later = evidence.retention_until + timedelta(days=365)
+    kept = ev.evidence_extend_retention(
+        evidence_id=evidence.pk, actor=world.legal, until=later, reason="进入行政诉讼"
+    )
+    assert kept.retention_until == later
+    event = kept.custody_events.get(action="retention_changed")
+    assert event.data["reason"] == "进入行政诉讼" and event.actor == world.legal
+    assert ev.custody_problems(kept) == []
+
+
+def test_case_output_shows_which_listed_activities_lack_a_recording(world: World) -> None:
+    w = world
+    case = open_case(w)
+    inquiry = services.activity_record(
+        case_id=case.pk, actor=w.officer1, kind=AvActivity.INQUIRY, occurred_at=at(2026, 3, 4)
+    )
+    services.activity_record(
+        case_id=case.pk, actor=w.officer1, kind=AvActivity.SEIZURE, occurred_at=at(2026, 3, 5)
+    )
+    upload(case, w.officer1, b"inquiry video", activity=inquiry)
+    coverage = api(w.officer1).get(f"/api/v1/cases/{case.pk}/").json()["av_coverage"]
+    assert [(c["label"], c["covered"]) for c in coverage] == [("询问", True), ("查封扣押", False)]
