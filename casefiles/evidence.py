@@ -33,7 +33,7 @@ from casefiles.models import (
 )
 from casefiles.storage import StorageError, Stored, get_store
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, TooLarge
-from core.hashchain import GENESIS, canonical, chain_hash
+from core.hashchain import GENESIS, canonical, chain_breaks, chain_hash
 from workflow.states import TERMINAL_STATES, CaseState
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -72,18 +72,19 @@ def custody_append(
 
 
 def custody_problems(evidence: Evidence) -> list[str]:
-    prev, problems = GENESIS, []
     events = list(CustodyEvent.objects.filter(evidence=evidence).order_by("seq"))
-    for expected, event in enumerate(events, start=1):
-        if event.seq != expected:
-            problems.append(f"第 {expected} 条保管记录缺失")
-            break
-        if event.prev_hash != prev or chain_hash(event.prev_hash, event.content()) != event.hash:
-            problems.append(f"第 {event.seq} 条保管记录被修改")
-        prev = event.hash
-    if not problems and (len(events) != evidence.custody_seq or (events and prev != evidence.custody_head)):
-        problems.append("保管记录条数或末条哈希与证据记录不符：末尾记录被删除")
-    return problems
+    messages = {
+        "missing": "第 {seq} 条保管记录缺失",
+        "relinked": "第 {seq} 条保管记录被修改",
+        "edited": "第 {seq} 条保管记录被修改",
+        "count": "保管记录条数或末条哈希与证据记录不符：末尾记录被删除",
+        "head": "保管记录条数或末条哈希与证据记录不符：末尾记录被删除",
+    }
+    problems = [
+        messages[kind].format(seq=seq)
+        for seq, kind in chain_breaks(events, head=evidence.custody_head, count=evidence.custody_seq)
+    ]
+    return list(dict.fromkeys(problems))
 
 
 # --- who may do what -------------------------------------------------------------------------------------

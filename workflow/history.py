@@ -7,7 +7,7 @@ from typing import Any
 
 from accounts.models import User
 from casefiles.models import Case
-from core.hashchain import GENESIS, canonical, chain_hash
+from core.hashchain import GENESIS, canonical, chain_breaks, chain_hash
 from workflow.models import CaseEvent
 
 
@@ -52,31 +52,17 @@ class ChainProblem:
 
 
 def verify_case_chain(case: Case, events: list[CaseEvent]) -> list[ChainProblem]:
-    problems: list[ChainProblem] = []
-    prev = GENESIS
-    for expected_seq, event in enumerate(events, start=1):
-        if event.seq != expected_seq:
-            problems.append(
-                ChainProblem(
-                    case.pk, expected_seq, f"第 {expected_seq} 条履历缺失（下一条为第 {event.seq} 条）"
-                )
-            )
-            break
-        if event.prev_hash != prev:
-            problems.append(ChainProblem(case.pk, event.seq, "前一条哈希不符：此前的履历被修改或删除"))
-        if chain_hash(event.prev_hash, event.content()) != event.hash:
-            problems.append(ChainProblem(case.pk, event.seq, "内容与哈希不符：该条履历被修改"))
-        prev = event.hash
-    if not problems:
-        if len(events) != case.version:
-            problems.append(
-                ChainProblem(
-                    case.pk, None, f"案件记录有 {case.version} 条履历，实存 {len(events)} 条：末尾履历被删除"
-                )
-            )
-        elif case.version and prev != case.history_head:
-            problems.append(ChainProblem(case.pk, None, "最后一条履历的哈希与案件记录不符"))
-    return problems
+    messages = {
+        "missing": "第 {seq} 条履历缺失",
+        "relinked": "前一条哈希不符：此前的履历被修改或删除",
+        "edited": "内容与哈希不符：该条履历被修改",
+        "count": f"案件记录有 {case.version} 条履历，实存 {len(events)} 条：末尾履历被删除",
+        "head": "最后一条履历的哈希与案件记录不符",
+    }
+    return [
+        ChainProblem(case.pk, seq, messages[kind].format(seq=seq))
+        for seq, kind in chain_breaks(events, head=case.history_head, count=case.version)
+    ]
 
 
 def verify_all(*, batch: int = 2000) -> Iterator[ChainProblem]:
