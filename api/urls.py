@@ -1,7 +1,7 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, cases, evidence, inspections, organisations, tasks, users
+from api import auth, cases, evidence, inspections, notifications, organisations, tasks, users
 from api.exceptions import not_found_view
 
 
@@ -63,6 +63,10 @@ urlpatterns = [
         name="api-evidence-custody",
     ),
     path("tasks/", tasks.TaskList.as_view(), name="api-tasks"),
+    path("notifications/", notifications.NotificationList.as_view(), name="api-notifications"),
+    path(
+        "notifications/<id:pk>/read/", notifications.NotificationRead.as_view(), name="api-notification-read"
+    ),
     # Anything else under /api/v1/ is a JSON 404 in the one error shape, never Django's HTML page.
     re_path(r"^[\s\S]*$", not_found_view),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "django_celery_beat",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "workflow",
     "api",
     "web",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -159,9 +161,27 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery (issue: background work). No broker configured → tasks run in-process, eagerly.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Celery. No broker configured → tasks run in-process, eagerly (the zero-setup default).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL", "")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "") or None
+CELERY_TIMEZONE = "Asia/Shanghai"
+# A task is acknowledged when done, not when received: a worker killed mid-task leaves it queued.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Deadline reminders: lead times in working days before a deadline (SPEC §4).
+REMINDER_LEAD_WORKDAYS = tuple(int(x) for x in env_list("REMINDER_LEAD_WORKDAYS", "3,1"))
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zhifa@localhost")
+# Notifications are always stored and shown; e-mail only where a mail server is configured.
+EMAIL_NOTIFICATIONS = bool(EMAIL_HOST) or env_bool("EMAIL_NOTIFICATIONS", False)
 
 # Evidence store (issue: object storage). `local` is the zero-setup default.
 EVIDENCE_STORAGE = env("EVIDENCE_STORAGE", "local")

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.docs import api_schema
+from api.pagination import PagePagination
+from notifications.models import Notification
+from notifications.services import notification_mark_read
+
+
+class NotificationOut(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "case", "created_at", "read_at"]
+
+
+class NotificationList(APIView):
+    """The current user's notifications, newest first (unread first)."""
+
+    pagination_class = PagePagination
+
+    @api_schema(responses=NotificationOut(many=True), errors=(401,), paginated=True)
+    def get(self, request: Request) -> Response:
+        queryset = Notification.objects.filter(user=request.user).order_by("read_at", "-created_at", "-pk")
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, request, self)
+        return paginator.get_paginated_response(NotificationOut(page, many=True).data)
+
+
+class NotificationRead(APIView):
+    @api_schema(request=None, responses={204: None}, errors=(401, 404))
+    def post(self, request: Request, pk: int) -> Response:
+        notification_mark_read(notification_id=pk, user=request.user)
+        return Response(status=204)
