@@ -237,7 +237,7 @@ def _finish(
     until = now + timedelta(days=retention_days)
     # Lock in the store first: if the database step then fails, the bytes are merely kept longer.
     get_store().lock(evidence.object_key, until=until, version_id=stored.version_id)
-    from workflow.services import _field_values, _record_change, case_lock
+    from workflow.services import case_lock, case_log_change
 
     with transaction.atomic():
         case = case_lock(case_id=evidence.case_id, actor=actor)
@@ -268,13 +268,11 @@ def _finish(
             client_address=client_address,
             data={"sha256": stored.sha256, "retention_until": evidence.retention_until},
         )
-        before = _field_values(case)
-        _record_change(
+        case_log_change(
             case,
             actor=actor,
             what="add_evidence",
             now=now,
-            before=before,
             data={
                 "evidence": evidence.pk,
                 "kind": evidence.kind,

@@ -241,6 +241,15 @@ def _record_change(
     _save(case, before)
 
 
+def case_log_change(case: Case, *, actor: User, what: str, now: datetime, data: dict[str, Any]) -> None:
+    """Append a history row for something recorded beside the case (an activity, evidence, a
+    reconsideration…). The caller holds the case row lock and has not changed the case's fields."""
+    history_append(
+        case=case, transition=what, from_state=case.state, to_state=case.state, actor=actor, at=now, data=data
+    )
+    case.save(update_fields=["version", "history_head"])
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -371,14 +380,12 @@ def activity_record(
     )
     activity.full_clean()
     activity.save()
-    before = _field_values(case)
-    _record_change(
+    case_log_change(
         case,
         actor=actor,
         what="record_activity",
         now=occurred_at,
         data={"activity": activity.pk, "kind": kind},
-        before=before,
     )
     return activity
 
@@ -409,11 +416,8 @@ def reconsideration_record(
     item = Reconsideration(case=case, filed_on=filed_on, authority=authority, recorded_by=actor)
     item.full_clean()
     item.save()
-    before = _field_values(case)
     data = {"reconsideration": item.pk, "filed_on": filed_on, "authority": authority}
-    _record_change(
-        case, actor=actor, what="record_reconsideration", now=now or timezone.now(), data=data, before=before
-    )
+    case_log_change(case, actor=actor, what="record_reconsideration", now=now or timezone.now(), data=data)
     return item
 
 
@@ -429,11 +433,8 @@ def reconsideration_decide(
     item.outcome, item.decided_on = outcome, decided_on
     item.full_clean()
     item.save(update_fields=["outcome", "decided_on"])
-    before = _field_values(case)
     data = {"reconsideration": item.pk, "outcome": outcome, "decided_on": decided_on}
-    _record_change(
-        case, actor=actor, what="decide_reconsideration", now=now or timezone.now(), data=data, before=before
-    )
+    case_log_change(case, actor=actor, what="decide_reconsideration", now=now or timezone.now(), data=data)
     return item
 
 
@@ -445,11 +446,8 @@ def litigation_record(
     item = Litigation(case=case, filed_on=filed_on, court=court, recorded_by=actor)
     item.full_clean()
     item.save()
-    before = _field_values(case)
     data = {"litigation": item.pk, "filed_on": filed_on, "court": court}
-    _record_change(
-        case, actor=actor, what="record_litigation", now=now or timezone.now(), data=data, before=before
-    )
+    case_log_change(case, actor=actor, what="record_litigation", now=now or timezone.now(), data=data)
     return item
 
 
@@ -465,11 +463,8 @@ def litigation_decide(
     item.outcome, item.decided_on = outcome, decided_on
     item.full_clean()
     item.save(update_fields=["outcome", "decided_on"])
-    before = _field_values(case)
     data = {"litigation": item.pk, "outcome": outcome, "decided_on": decided_on}
-    _record_change(
-        case, actor=actor, what="decide_litigation", now=now or timezone.now(), data=data, before=before
-    )
+    case_log_change(case, actor=actor, what="decide_litigation", now=now or timezone.now(), data=data)
     return item
 
 
@@ -487,7 +482,6 @@ def blacklist_add(
     entry = BlacklistEntry(party=case.party, case=case, listed_on=listed_on, reason=reason, recorded_by=actor)
     entry.full_clean()
     entry.save()
-    before = _field_values(case)
     data = {"blacklist": entry.pk, "listed_on": listed_on}
-    _record_change(case, actor=actor, what="blacklist", now=now or timezone.now(), data=data, before=before)
+    case_log_change(case, actor=actor, what="blacklist", now=now or timezone.now(), data=data)
     return entry
