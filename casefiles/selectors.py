@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import visible_organisations
-from casefiles.models import Case
+from casefiles.models import Case, CaseActivity, Evidence
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
@@ -25,26 +26,33 @@ def cases_overdue(*, today: date, queryset: QuerySet[Case] | None = None) -> Que
     return (queryset if queryset is not None else Case.objects.all()).filter(overdue_q(today))
 
 
-def av_coverage(*, case: Case) -> list[dict[str, object]]:
-    """Each AV-list activity carried out in the case, and whether a verified recording covers it (§6)."""
-    from accounts.policy import AvActivity
-    from accounts.selectors import organisation_policy
-    from casefiles.models import CaseActivity, Evidence
-
-    listed = organisation_policy(organisation=case.organisation).av_activities
-    activities = CaseActivity.objects.filter(case=case, kind__in=listed).order_by("occurred_at", "pk")
+def av_activities_covered(*, case: Case, kinds: Iterable[str]) -> list[tuple[CaseActivity, bool]]:
+    """The case's activities of these AV-list kinds, each with whether a verified audio/video record
+    covers it (SPEC §6). The guards and the case output both read this."""
+    activities = list(
+        CaseActivity.objects.filter(case=case, kind__in=list(kinds)).order_by("occurred_at", "pk")
+    )
     covered = set(
         Evidence.objects.filter(
             activity__in=activities, status=Evidence.Status.VERIFIED, kind__in=Evidence.AV_KINDS
         ).values_list("activity_id", flat=True)
     )
+    return [(a, a.pk in covered) for a in activities]
+
+
+def av_coverage(*, case: Case) -> list[dict[str, object]]:
+    """Each AV-list activity carried out in the case, and whether a verified recording covers it."""
+    from accounts.policy import AvActivity
+    from accounts.selectors import organisation_policy
+
+    listed = organisation_policy(organisation=case.organisation).av_activities
     return [
         {
             "activity": a.pk,
             "kind": a.kind,
             "label": AvActivity.LABELS[a.kind],
             "occurred_at": a.occurred_at,
-            "covered": a.pk in covered,
+            "covered": covered,
         }
-        for a in activities
+        for a, covered in av_activities_covered(case=case, kinds=listed)
     ]

@@ -11,8 +11,9 @@ from datetime import date
 
 from accounts.models import User
 from accounts.policy import AvActivity, Policy
-from casefiles.models import Case, CaseActivity, Evidence, Party
+from casefiles.models import Case, CaseActivity, Party
 from casefiles.penalties import Penalty
+from casefiles.selectors import av_activities_covered
 from core.errors import Reason
 from workflow import deadlines
 from workflow.context import StepContext
@@ -87,16 +88,9 @@ def summary_procedure(case: Case, ctx: StepContext) -> Reason | None:
 
 
 def av_gaps(case: Case, policy: Policy, kinds: tuple[str, ...] | None = None) -> list[CaseActivity]:
-    """Listed activities carried out in this case that have no verified audio/video record.
-    (casefiles.selectors.av_coverage answers the same question for display.)"""
+    """Listed activities carried out in this case that have no verified audio/video record."""
     listed = set(policy.av_activities) if kinds is None else set(kinds) & set(policy.av_activities)
-    activities = CaseActivity.objects.filter(case=case, kind__in=listed).order_by("occurred_at")
-    covered = set(
-        Evidence.objects.filter(
-            activity__in=activities, status=Evidence.Status.VERIFIED, kind__in=Evidence.AV_KINDS
-        ).values_list("activity_id", flat=True)
-    )
-    return [a for a in activities if a.pk not in covered]
+    return [a for a, covered in av_activities_covered(case=case, kinds=listed) if not covered]
 
 
 def _av_reason(gaps: list[CaseActivity]) -> Reason | None:
