@@ -128,16 +128,22 @@ class LocalStore:
         if path.exists():
             raise StorageError("对象已存在，不能覆盖")
         path.parent.mkdir(parents=True, exist_ok=True)
+        reader = self._write(path, stream, length=length, what="上传")
+        return Stored(size=reader.size, sha256=reader.sha256)
+
+    @staticmethod
+    def _write(path: Path, stream: BinaryIO, *, length: int, what: str) -> HashingReader:
+        """Stream exactly `length` bytes to `path` (via a temporary name, so a short read leaves nothing)."""
         reader = HashingReader(stream, limit=length)
-        tmp = path.with_name(path.name + ".part")
+        tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "wb") as out:
             while chunk := reader.read(CHUNK):
                 out.write(chunk)
         if reader.size != length:
             tmp.unlink(missing_ok=True)
-            raise StorageError(f"上传中断：应收 {length} 字节，实收 {reader.size} 字节")
+            raise StorageError(f"{what}中断：应收 {length} 字节，实收 {reader.size} 字节")
         os.replace(tmp, path)
-        return Stored(size=reader.size, sha256=reader.sha256)
+        return reader
 
     def start_multipart(self, key: str, *, content_type: str) -> str:
         upload_id = hashlib.sha256(f"{key}{os.urandom(16).hex()}".encode()).hexdigest()[:32]
@@ -148,15 +154,7 @@ class LocalStore:
         folder = self._upload_dir(upload_id)
         if not folder.is_dir():
             raise StorageError("上传会话不存在或已清理")
-        reader = HashingReader(stream, limit=length)
-        tmp = folder / f"{number:05d}.tmp"
-        with open(tmp, "wb") as out:
-            while chunk := reader.read(CHUNK):
-                out.write(chunk)
-        if reader.size != length:
-            tmp.unlink(missing_ok=True)
-            raise StorageError(f"分片 {number} 上传中断：应收 {length} 字节，实收 {reader.size} 字节")
-        os.replace(tmp, folder / f"{number:05d}")
+        reader = self._write(folder / f"{number:05d}", stream, length=length, what=f"分片 {number} 上传")
         return PartInfo(number=number, size=reader.size, etag=reader.sha256)
 
     def list_parts(self, key: str, upload_id: str) -> list[PartInfo]:
