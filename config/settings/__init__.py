@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "api",
     "web",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
