@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -476,6 +476,11 @@ def evidence_access_url(
     """A short-lived URL to play (seekable: HTTP Range) or download a verified record; logged."""
     now = now or timezone.now()
     evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
+    if evidence.status == Evidence.Status.EXPIRED:
+        raise Conflict(
+            f"证据已于 {timezone.localtime(evidence.expired_at):%Y-%m-%d} 保存期限届满，已到期销毁，不能查看",
+            reasons=[Reason("expired", "证据已到期销毁")],
+        )
     if evidence.status != Evidence.Status.VERIFIED:
         raise Conflict("证据尚未校验完成，不能查看", reasons=[Reason("not_verified", "证据尚未校验")])
     ttl = timedelta(seconds=settings.EVIDENCE_URL_TTL_SECONDS)
@@ -492,21 +497,153 @@ def evidence_access_url(
     return {"url": url, "expires_at": now + ttl}
 
 
-def evidence_delete(*, evidence_id: int, actor: User, now: datetime | None = None) -> None:
-    """Delete a record's bytes — only a failed upload, or a verified one past retention and not on hold."""
+def evidence_delete(*, evidence_id: int, actor: User, now: datetime | None = None) -> Evidence:
+    """Destroy a record's bytes — a failed upload's leftovers, or a verified record past its retention
+    period and not on hold. The record itself is kept (status `expired`) with its custody chain."""
     now = now or timezone.now()
     evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update(of=("self",)).select_related("case").get(pk=evidence.pk)
+        if locked.status == Evidence.Status.PENDING:
+            raise Conflict("证据正在上传，不能删除", reasons=[Reason("uploading", "正在上传")])
+        if locked.status == Evidence.Status.EXPIRED:
+            raise Conflict("证据已到期销毁", reasons=[Reason("already_expired", "已销毁")])
+        if locked.status == Evidence.Status.VERIFIED:
+            _check_destroyable(locked, today=timezone.localtime(now).date())
+        _destroy(locked, actor=actor, now=now, reason="人工删除")
+    return locked
+
+
+def _check_destroyable(evidence: Evidence, *, today: date) -> None:
+    if evidence.retention_until is None or evidence.retention_until >= today:
+        until = f"（至 {evidence.retention_until:%Y-%m-%d}）" if evidence.retention_until else ""
+        raise Conflict(
+            f"已校验的证据在保存期限{until}内不得删除",
+            reasons=[Reason("under_retention", "保存期限内不得删除")],
+        )
+    hold = hold_reasons(evidence)
+    if hold:
+        raise Conflict(
+            f"证据处于保全状态，不得删除：{'；'.join(hold)}", reasons=[Reason("legal_hold", hold[0])]
+        )
+
+
+def _destroy(evidence: Evidence, *, actor: User | None, now: datetime, reason: str) -> None:
+    """The caller holds the row lock and has checked retention and holds. Deleting bytes that are
+    already gone is not an error, so a job interrupted between the store and the commit can rerun."""
+    if evidence.object_key:
+        try:
+            get_store().delete(evidence.object_key, version_id=evidence.version_id)
+        except StorageError as exc:
+            if "不存在" not in str(exc) and "NoSuch" not in str(exc):
+                raise
     if evidence.status == Evidence.Status.VERIFIED:
-        if evidence.retention_until and evidence.retention_until > timezone.localtime(now).date():
-            raise Conflict(
-                f"已校验的证据在保存期限（至 {evidence.retention_until:%Y-%m-%d}）内不得删除",
-                reasons=[Reason("under_retention", "保存期限内不得删除")],
+        evidence.status, evidence.expired_at = Evidence.Status.EXPIRED, now
+        evidence.save(update_fields=["status", "expired_at"])
+    custody_append(
+        evidence=evidence,
+        action=CustodyEvent.Action.EXPIRED,
+        actor=actor,
+        at=now,
+        data={"reason": reason, "retention_until": evidence.retention_until, "sha256": evidence.sha256},
+    )
+
+
+def evidence_retention_expire(*, today: date | None = None, now: datetime | None = None) -> int:
+    """Destroy the bytes of verified records whose retention period ended before `today` and that are
+    not on hold (daily job). Returns how many were destroyed; 0 when run again."""
+    now = now or timezone.now()
+    today = today or timezone.localtime(now).date()
+    destroyed = 0
+    due = Evidence.objects.filter(status=Evidence.Status.VERIFIED, retention_until__lt=today, hold_reason="")
+    for evidence_id in list(due.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = (
+                Evidence.objects.select_for_update(of=("self",))
+                .select_related("case")
+                .filter(pk=evidence_id, status=Evidence.Status.VERIFIED)
+                .first()
             )
-        if on_hold(evidence.case):
+            if locked is None:
+                continue
+            try:
+                _check_destroyable(locked, today=today)
+            except Conflict:
+                continue  # on hold since the list was taken (or the case is under review): keep it
+            _destroy(locked, actor=None, now=now, reason="保存期限届满")
+        destroyed += 1
+    return destroyed
+
+
+def _may_manage_retention(actor: User) -> None:
+    from accounts.roles import Role
+
+    if not (
+        actor.has_role(Role.LEGAL_REVIEWER) or actor.has_role(Role.AGENCY_HEAD) or actor.has_role(Role.ADMIN)
+    ):
+        raise Forbidden(
+            "需要法制审核人员、机关负责人或管理员",
+            reasons=[Reason("role_required", "无权变更保存期限或保全")],
+        )
+
+
+def evidence_hold_place(
+    *, evidence_id: int, actor: User, reason: str, client_address: str = "", now: datetime | None = None
+) -> Evidence:
+    """证据保全: keep a record beyond its retention period until the hold is released."""
+    now = now or timezone.now()
+    evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
+    _may_manage_retention(actor)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("须说明保全理由", errors={"reason": ["必填"]})
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if locked.status != Evidence.Status.VERIFIED:
             raise Conflict(
-                "案件处于行政复议或诉讼中，证据不得删除", reasons=[Reason("legal_hold", "复议或诉讼中")]
+                f"只有已校验的证据可以保全（当前：{locked.get_status_display()}）",
+                reasons=[Reason("not_verified", "证据不是已校验状态")],
             )
-    get_store().delete(evidence.object_key, version_id=evidence.version_id)
+        if locked.hold_reason:
+            raise Conflict(
+                f"证据已在保全中：{locked.hold_reason}", reasons=[Reason("already_held", "已保全")]
+            )
+        locked.hold_reason = reason[:300]
+        locked.save(update_fields=["hold_reason"])
+        custody_append(
+            evidence=locked,
+            action=CustodyEvent.Action.HOLD_PLACED,
+            actor=actor,
+            at=now,
+            client_address=client_address,
+            data={"reason": locked.hold_reason},
+        )
+    return locked
+
+
+def evidence_hold_release(
+    *, evidence_id: int, actor: User, reason: str, client_address: str = "", now: datetime | None = None
+) -> Evidence:
+    now = now or timezone.now()
+    evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
+    _may_manage_retention(actor)
+    if not reason.strip():
+        raise InvalidInput("须说明解除保全的理由", errors={"reason": ["必填"]})
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if not locked.hold_reason:
+            raise Conflict("证据未在保全中", reasons=[Reason("not_held", "未保全")])
+        previous, locked.hold_reason = locked.hold_reason, ""
+        locked.save(update_fields=["hold_reason"])
+        custody_append(
+            evidence=locked,
+            action=CustodyEvent.Action.HOLD_RELEASED,
+            actor=actor,
+            at=now,
+            client_address=client_address,
+            data={"hold": previous, "reason": reason.strip()},
+        )
+    return locked
 
 
 def evidence_extend_retention(
@@ -519,16 +656,9 @@ def evidence_extend_retention(
     now: datetime | None = None,
 ) -> Evidence:
     """Keep a record longer (never shorter): in the store's lock and in the record, logged."""
-    from accounts.roles import Role
-
     now = now or timezone.now()
     evidence = evidence_visible(evidence_id=evidence_id, actor=actor)
-    if not (
-        actor.has_role(Role.LEGAL_REVIEWER) or actor.has_role(Role.AGENCY_HEAD) or actor.has_role(Role.ADMIN)
-    ):
-        raise Forbidden(
-            "需要法制审核人员、机关负责人或管理员", reasons=[Reason("role_required", "无权变更保存期限")]
-        )
+    _may_manage_retention(actor)
     if evidence.status != Evidence.Status.VERIFIED:
         raise Conflict("只有已校验的证据有保存期限", reasons=[Reason("not_verified", "证据尚未校验")])
     if not reason.strip():
@@ -555,11 +685,17 @@ def evidence_extend_retention(
     return locked
 
 
-def on_hold(case: Case) -> bool:
-    return (
-        Reconsideration.objects.filter(case=case, outcome=Reconsideration.Outcome.PENDING).exists()
-        or Litigation.objects.filter(case=case, outcome=Litigation.Outcome.PENDING).exists()
-    )
+def hold_reasons(evidence: Evidence) -> list[str]:
+    """Why a record must be kept past its retention period: an explicit hold (证据保全), or a
+    reconsideration or suit about its case that is still pending."""
+    reasons = [f"证据保全：{evidence.hold_reason}"] if evidence.hold_reason else []
+    if Reconsideration.objects.filter(
+        case_id=evidence.case_id, outcome=Reconsideration.Outcome.PENDING
+    ).exists():
+        reasons.append("案件行政复议中")
+    if Litigation.objects.filter(case_id=evidence.case_id, outcome=Litigation.Outcome.PENDING).exists():
+        reasons.append("案件行政诉讼中")
+    return reasons
 
 
 @dataclass(frozen=True)
@@ -595,3 +731,49 @@ def evidence_verify_all(*, now: datetime | None = None) -> Iterator[IntegrityPro
             )
         if not ok:
             yield IntegrityProblem(evidence.pk, error or f"哈希不符：应为 {evidence.sha256}，实为 {actual}")
+
+
+def evidence_integrity_run(*, now: datetime | None = None) -> int:
+    """The scheduled re-verification: check every record and tell the administrators over each
+    broken one. Each distinct problem is told once (a rerun finding the same fault is silent)."""
+    from accounts.roles import Role
+    from notifications.models import Notification
+    from notifications.services import Message, notifications_send
+
+    problems = list(evidence_verify_all(now=now))
+    if not problems:
+        return 0
+    by_id = {
+        e.pk: e
+        for e in Evidence.objects.select_related("case__organisation").filter(
+            pk__in={p.evidence_id for p in problems}
+        )
+    }
+    admins = list(
+        User.objects.filter(role_assignments__role=Role.ADMIN, is_active=True)
+        .select_related("organisation")
+        .distinct()
+    )
+    messages = []
+    for problem in problems:
+        evidence = by_id[problem.evidence_id]
+        case = evidence.case
+        fingerprint = canonical({"message": problem.message})
+        key = f"evidence:{evidence.pk}:integrity:{chain_hash(GENESIS, fingerprint)[:16]}"
+        for admin in admins:
+            org = admin.organisation
+            if not (admin.is_superuser or (org and case.organisation.path.startswith(org.path))):
+                continue
+            messages.append(
+                Message(
+                    admin,
+                    Notification.Kind.INTEGRITY,
+                    key,
+                    f"【证据完整性异常】{case.number or case.title}：{evidence.title}",
+                    f"证据“{evidence.title}”（编号 {evidence.pk}）复核不通过：{problem.message}。"
+                    "请核查存储与保管记录，必要时报告机关负责人。",
+                    case.pk,
+                )
+            )
+    notifications_send(messages=messages)
+    return len(problems)

@@ -201,6 +201,8 @@ class Case(FSMModelMixin, models.Model):
     paid_on = models.DateField("缴纳日期", null=True, blank=True)
     paid_amount = models.DecimalField("缴纳金额（元）", **MONEY, null=True, blank=True)
     surcharge = models.DecimalField("加处罚款（元）", **MONEY, null=True, blank=True)
+    # The day `surcharge` was last accrued to (Art. 72, daily job): accrual is a function of this date.
+    surcharge_as_of = models.DateField("加处罚款计算至", null=True, blank=True)
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
@@ -281,6 +283,8 @@ class Evidence(models.Model):
         PENDING = "pending", "上传中"
         VERIFIED = "verified", "已校验"
         FAILED = "failed", "失败"
+        # Past its retention period and not on hold: the bytes were destroyed, the record is kept.
+        EXPIRED = "expired", "到期已销毁"
 
     AV_KINDS = (Kind.VIDEO, Kind.AUDIO)
 
@@ -319,6 +323,9 @@ class Evidence(models.Model):
         "类别", max_length=20, choices=Category.choices, default=Category.CASE_EVIDENCE
     )
     retention_until = models.DateField("保存期限至", null=True, blank=True)
+    # 证据保全: while set, the record outlives its retention period (see evidence_hold_place).
+    hold_reason = models.CharField("保全原因", max_length=300, blank=True)
+    expired_at = models.DateTimeField("销毁时间", null=True, blank=True)
     failure_reason = models.TextField("失败原因", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField("校验时间", null=True, blank=True)
@@ -329,7 +336,11 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = "证据"
         verbose_name_plural = "证据"
-        indexes = [models.Index(fields=["case", "status"]), models.Index(fields=["activity", "status"])]
+        indexes = [
+            models.Index(fields=["case", "status"]),
+            models.Index(fields=["activity", "status"]),
+            models.Index(fields=["status", "retention_until"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -484,6 +495,9 @@ class CustodyEvent(models.Model):
         INTEGRITY_CHECKED = "integrity_checked", "完整性复核"
         INTEGRITY_FAILED = "integrity_failed", "完整性复核不符"
         CLEANED_UP = "cleaned_up", "清理未完成的上传"
+        HOLD_PLACED = "hold_placed", "证据保全"
+        HOLD_RELEASED = "hold_released", "解除保全"
+        EXPIRED = "expired", "到期销毁"
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody_events")
     seq = models.PositiveIntegerField()

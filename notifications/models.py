@@ -12,6 +12,9 @@ class Notification(models.Model):
         REMINDER = "reminder", "期限提醒"
         OVERDUE = "overdue", "已超期"
         ESCALATION = "escalation", "超期督办"
+        SURCHARGE = "surcharge", "加处罚款"
+        INTEGRITY = "integrity", "证据完整性"
+        RETENTION = "retention", "证据到期"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     case = models.ForeignKey(

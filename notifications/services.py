@@ -47,19 +47,44 @@ def notifications_send(*, messages: Iterable[Message], now: datetime | None = No
                 created.append(notification)
         ids = [n.pk for n in created if n.user.email]
         if ids and settings.EMAIL_NOTIFICATIONS:
-            transaction.on_commit(lambda: _email([*ids]))
+            from notifications.tasks import deliver_emails
+
+            transaction.on_commit(lambda: deliver_emails.delay([*ids]))
     return created
 
 
-def _email(ids: list[int]) -> None:
-    for notification in Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related(
-        "user"
-    ):
-        send_mail(notification.title, notification.body, None, [notification.user.email], fail_silently=False)
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+def notifications_email_deliver(*, notification_ids: list[int]) -> int:
+    """E-mail each notification not yet e-mailed; returns how many were sent.
+
+    One row at a time under its lock, marked in the same transaction as the send, so two workers
+    (or a redelivered task) never mail one notification twice. A crash between the mail server's
+    acceptance and the commit can still send one twice: SMTP offers no transaction to join.
+    """
+    sent = 0
+    for notification_id in notification_ids:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("user")
+                .filter(pk=notification_id, emailed_at__isnull=True)
+                .first()
+            )
+            if notification is None or not notification.user.email:
+                continue
+            send_mail(
+                notification.title, notification.body, None, [notification.user.email], fail_silently=False
+            )
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
+        sent += 1
+    return sent
 
 
 def notification_mark_read(*, notification_id: int, user: User, now: datetime | None = None) -> None:
     Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
+
+
+def notifications_mark_all_read(*, user: User, now: datetime | None = None) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now or timezone.now())

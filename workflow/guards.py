@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 from accounts.models import User
 from accounts.policy import AvActivity, Policy
@@ -288,11 +289,12 @@ def fine_settled(case: Case, ctx: StepContext) -> Reason | None:
     ):
         return Reason("fine_unsettled", f"罚款 {fine} 元尚未缴纳、减免或申请强制执行")
     if fine and case.execution_outcome == Case.ExecutionOutcome.PAID:
-        owed = fine + (case.surcharge or 0)
-        if (case.paid_amount or 0) < owed:
+        surcharge, paid = Decimal(case.surcharge or 0), Decimal(case.paid_amount or 0)
+        owed = fine + surcharge
+        if paid < owed:
             return Reason(
                 "fine_unsettled",
-                f"应缴 {owed} 元（含加处罚款 {case.surcharge or 0} 元），实缴 {case.paid_amount or 0} 元",
+                f"应缴 {owed:.2f} 元（含加处罚款 {surcharge:.2f} 元），实缴 {paid:.2f} 元",
             )
     return None
 

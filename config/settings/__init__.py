@@ -174,12 +174,28 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Redis redelivers a task that is not acknowledged within this time (a worker that died mid-task).
+# It must exceed the longest task's time limit (evidence re-verification: 4 h), or a task still
+# running would be handed to a second worker.
+# Workers look for such messages every CELERY_UNACKED_RESTORE_INTERVAL seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(5 * 60 * 60))),
+    "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "zhifa")
+# Tasks write their results to the database (notifications, report runs); a result store only
+# when one is configured.
+CELERY_TASK_IGNORE_RESULT = not CELERY_RESULT_BACKEND
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Deadline reminders: lead times in working days before a deadline (SPEC §4).
 REMINDER_LEAD_WORKDAYS = tuple(int(x) for x in env_list("REMINDER_LEAD_WORKDAYS", "3,1"))
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zhifa@localhost")
 # Notifications are always stored and shown; e-mail only where a mail server is configured.
 EMAIL_NOTIFICATIONS = bool(EMAIL_HOST) or env_bool("EMAIL_NOTIFICATIONS", False)
