@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from api.docs import api_schema
 from api.pagination import PagePagination
 from notifications.models import Notification
+from notifications.selectors import notifications_for
 from notifications.services import notification_mark_read
 
 
@@ -24,7 +25,7 @@ class NotificationList(APIView):
 
     @api_schema(responses=NotificationOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
-        queryset = Notification.objects.filter(user=request.user).order_by("read_at", "-created_at", "-pk")
+        queryset = notifications_for(user=request.user)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, self)
         return paginator.get_paginated_response(NotificationOut(page, many=True).data)

@@ -6,11 +6,16 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from casefiles.selectors import cases_visible_to, overdue_q
+from notifications.selectors import notifications_for
+from notifications.services import notification_mark_read, notifications_mark_all_read
 
 
 @login_required
@@ -28,8 +33,32 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": today,
             "overdue": cases.filter(overdue_q(today)).count(),
             "total": cases.count(),
+            "notifications": notifications_for(user=request.user).filter(read_at__isnull=True)[:10],
         },
     )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications_for(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "web/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification_mark_read(notification_id=pk, user=request.user)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "notifications"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    notifications_mark_all_read(user=request.user)
+    return redirect("notifications")
 
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
