@@ -2,6 +2,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import auth, cases, evidence, inspections, notifications, organisations, tasks, users
+from api import reports as report_views
 from api.exceptions import not_found_view
 
 
@@ -66,6 +67,13 @@ urlpatterns = [
     path("notifications/", notifications.NotificationList.as_view(), name="api-notifications"),
     path(
         "notifications/<id:pk>/read/", notifications.NotificationRead.as_view(), name="api-notification-read"
+    ),
+    path("reports/annual/", report_views.AnnualReport.as_view(), name="api-reports-annual"),
+    path("reports/annual/runs/", report_views.AnnualReportRuns.as_view(), name="api-reports-annual-runs"),
+    path(
+        "reports/annual/runs/<id:pk>/",
+        report_views.AnnualReportRunDetail.as_view(),
+        name="api-reports-annual-run",
     ),
     # Anything else under /api/v1/ is a JSON 404 in the one error shape, never Django's HTML page.
     re_path(r"^[\s\S]*$", not_found_view),

@@ -1,0 +1,212 @@
+"""Annual statistics (SPEC §9, §10): the figures as JSON, inline or generated in the background.
+
+Readable by report viewers (统计/法制科), agency heads and admins, for organisations in their subtree
+(outside it: 404). Money and percentages are strings with their exact decimals ("14.53", "66.7").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.docs import api_schema
+from api.fields import IdField
+from api.idempotency import idempotent
+from api.permissions import require_role, visible_organisation
+from api.serializers import OrganisationRef
+from core.errors import NotFound
+from reports.models import MAX_YEAR, MIN_YEAR, ReportRun
+from reports.selectors import annual_report, report_runs_visible_to
+from reports.services import REPORT_ROLES, report_run_request, report_year_check
+
+WAN = {"max_digits": 16, "decimal_places": 2}
+PCT = {"max_digits": 12, "decimal_places": 1, "allow_null": True}
+
+
+# A pattern rather than an enum: drf-spectacular names an enum after each field that uses it, and
+# would give this one choice set two names.
+@extend_schema_field({"type": "string", "pattern": "^(baseline|computed)$"})
+class PriorSourceField(serializers.ChoiceField):
+    """Where a prior-year figure came from."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "baseline = 管理员录入的上年度公布数据；computed = 系统记录")
+        super().__init__(choices=["baseline", "computed"], **kwargs)
+
+
+class PriorYearOut(serializers.Serializer):
+    year = serializers.IntegerField()
+    cases_filed = serializers.IntegerField()
+    cases_filed_source = PriorSourceField()
+    fines_total_wan = serializers.DecimalField(**WAN)
+    fines_total_wan_source = PriorSourceField()
+
+
+class FiguresOut(serializers.Serializer):
+    """Every figure of SPEC §9 (keys as written there)."""
+
+    inspections = serializers.IntegerField(help_text="执法检查企业家次")
+    violations_found = serializers.IntegerField(help_text="查处违法行为条数")
+    rectification_orders = serializers.IntegerField(help_text="责令限期整改次数")
+    cases_filed = serializers.IntegerField(help_text="立案数（普通程序，立案审批通过）")
+    cases_filed_yoy_pct = serializers.DecimalField(**PCT, help_text="立案数同比（%），上年为 0 时为 null")
+    preventive_cases = serializers.IntegerField(help_text="事前立案数（来源非事故调查）")
+    summary_decisions = serializers.IntegerField(help_text="简易程序处罚决定数")
+    penalty_decisions = serializers.IntegerField(help_text="处罚决定数（两种程序）")
+    fines_total_wan = serializers.DecimalField(**WAN, help_text="罚款金额（万元，四舍五入两位小数）")
+    fines_yoy_pct = serializers.DecimalField(**PCT, help_text="罚款金额同比（%）")
+    avg_fine_wan = serializers.DecimalField(
+        **WAN, allow_null=True, help_text="案均罚款（万元）；无罚款时为 null"
+    )
+    fines_ge_50k = serializers.IntegerField(help_text="5万元以上案件数")
+    major_decisions = serializers.IntegerField(help_text="重大案件处罚决定数")
+    legal_check_cases = serializers.IntegerField(help_text="法制审核案件数")
+    legal_check_returns = serializers.IntegerField(help_text="审核退回次数")
+    major_double_checked = serializers.IntegerField(help_text="重大案件双重审核数")
+    deliberations = serializers.IntegerField(help_text="集体讨论数")
+    hearings = serializers.IntegerField(help_text="听证数")
+    transfers_to_police = serializers.IntegerField(help_text="移送公安机关案件数")
+    persons_transferred = serializers.IntegerField(help_text="移送公安机关人数")
+    blacklisted = serializers.IntegerField(help_text="列入黑名单（当事人数）")
+    reconsiderations = serializers.IntegerField(help_text="行政复议")
+    reconsiderations_overturned = serializers.IntegerField(help_text="复议被撤销、变更或确认违法")
+    litigations = serializers.IntegerField(help_text="行政诉讼")
+    litigations_lost = serializers.IntegerField(help_text="败诉")
+    published = serializers.IntegerField(help_text="本年度决定已公示数")
+    published_on_time_pct = serializers.DecimalField(**PCT, help_text="按时公示率（%）")
+    av_required = serializers.IntegerField(help_text="音像记录清单内的执法活动数")
+    av_covered_pct = serializers.DecimalField(**PCT, help_text="有已校验音像记录的比例（%）")
+    casefiles_reviewed = serializers.IntegerField(
+        allow_null=True, help_text="评查案卷数；案卷评查功能上线前为 null"
+    )
+    casefiles_by_grade = serializers.DictField(child=serializers.IntegerField(), help_text="各等次案卷数")
+    casefiles_mean_score = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    certified_officers = serializers.IntegerField(help_text="12月31日持有效执法证的人员数")
+    prior_year = PriorYearOut(help_text="同比所用的上年度数据及其来源")
+
+
+class BreakdownRowOut(FiguresOut):
+    organisation = OrganisationRef()
+    scope = serializers.ChoiceField(
+        choices=["subtree", "own", "total"],
+        help_text="subtree = 该下级机构及其下级；own = 本级机构自身；total = 合计",
+    )
+
+
+class MonthRowOut(serializers.Serializer):
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    inspections = serializers.IntegerField()
+    violations_found = serializers.IntegerField()
+    rectification_orders = serializers.IntegerField()
+    cases_filed = serializers.IntegerField()
+    preventive_cases = serializers.IntegerField()
+    summary_decisions = serializers.IntegerField()
+    penalty_decisions = serializers.IntegerField()
+    fines_total_wan = serializers.DecimalField(**WAN)
+    avg_fine_wan = serializers.DecimalField(**WAN, allow_null=True)
+    fines_ge_50k = serializers.IntegerField()
+    major_decisions = serializers.IntegerField()
+
+
+class AnnualReportOut(FiguresOut):
+    organisation = OrganisationRef()
+    year = serializers.IntegerField()
+    breakdown = BreakdownRowOut(
+        many=True, required=False, help_text="按下级机构：每个直属下级一行、本级一行、合计一行"
+    )
+    months = MonthRowOut(many=True, required=False, help_text="按月（1–12 月）")
+
+
+class AnnualReport(APIView):
+    class Input(serializers.Serializer):
+        organisation = IdField(help_text="机构ID（统计含其全部下级机构）")
+        year = serializers.IntegerField(
+            min_value=MIN_YEAR, max_value=MAX_YEAR, help_text="年度（北京时间的自然年），不晚于当前年度"
+        )
+        breakdown = serializers.BooleanField(required=False, default=False, help_text="附按下级机构的分项")
+        months = serializers.BooleanField(required=False, default=False, help_text="附按月分项")
+
+        class Meta:
+            ref_name = "AnnualReportQuery"
+
+    @extend_schema(parameters=[Input], description="SPEC §9 年度统计数据。")
+    @api_schema(responses=AnnualReportOut, errors=(400, 401, 403, 404))
+    def get(self, request: Request) -> Response:
+        require_role(request.user, *REPORT_ROLES)
+        params = self.Input(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        values = params.validated_data
+        report_year_check(year=values["year"])
+        organisation = visible_organisation(request.user, values["organisation"])
+        report = annual_report(
+            organisation=organisation,
+            year=values["year"],
+            breakdown=values["breakdown"],
+            months=values["months"],
+        )
+        return Response(AnnualReportOut(report).data)
+
+
+class ReportRunOut(serializers.ModelSerializer):
+    organisation = OrganisationRef()
+    result = AnnualReportOut(allow_null=True, help_text="完成后为统计数据（含分项），此前为 null")
+
+    class Meta:
+        model = ReportRun
+        fields = [
+            "id",
+            "organisation",
+            "year",
+            "format",
+            "status",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "result",
+        ]
+
+
+class AnnualReportRuns(APIView):
+    class Input(serializers.Serializer):
+        organisation = IdField(help_text="机构ID（统计含其全部下级机构）")
+        year = serializers.IntegerField(
+            min_value=MIN_YEAR, max_value=MAX_YEAR, help_text="年度，不晚于当前年度"
+        )
+        format = serializers.ChoiceField(choices=ReportRun.Format.choices, default=ReportRun.Format.JSON)
+
+        class Meta:
+            ref_name = "AnnualReportRunInput"
+
+    @extend_schema(
+        description="申请在后台生成年度统计（含分项）；返回任务，完成后用 GET …/runs/{id}/ 取结果。"
+    )
+    @api_schema(request=Input, responses={202: ReportRunOut}, errors=(400, 401, 403, 404), idempotent=True)
+    @idempotent
+    def post(self, request: Request) -> Response:
+        require_role(request.user, *REPORT_ROLES)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        organisation = visible_organisation(request.user, values["organisation"])
+        run = report_run_request(
+            actor=request.user, organisation=organisation, year=values["year"], format=values["format"]
+        )
+        # Without a broker the task has run eagerly on commit: the run may already be done.
+        run = ReportRun.objects.select_related("organisation").get(pk=run.pk)
+        return Response(ReportRunOut(run).data, status=202)
+
+
+class AnnualReportRunDetail(APIView):
+    @api_schema(responses=ReportRunOut, errors=(401, 403, 404))
+    def get(self, request: Request, pk: int) -> Response:
+        require_role(request.user, *REPORT_ROLES)
+        run = report_runs_visible_to(user=request.user).select_related("organisation").filter(pk=pk).first()
+        if run is None:
+            raise NotFound("报表任务不存在")
+        return Response(ReportRunOut(run).data)
