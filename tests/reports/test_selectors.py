@@ -432,3 +432,44 @@ def test_a_case_handled_as_major_counts_as_major_though_its_fine_fell_below_the_
         0,
         1,
     )
+
+
+def test_a_case_made_major_by_its_hearing_was_not_double_checked(db: None) -> None:
+    """Where the hearing threshold is below the major one, a 40,000-yuan case is not major at initial
+    review (no pre-notice check) and becomes major when the party asks for a hearing (SPEC §5): a
+    major decision, deliberated, checked before decision only — not 双重审核."""
+    from tests.factories import upload
+    from tests.reports.annual_world import deliberate
+
+    w = World(hearing_fine_entity=Decimal("30000"))
+    case = w.case(now=at(2025, 3, 3, 9))
+    w.fire(case, "submit_filing", w.officer1, at(2025, 3, 3, 10))
+    w.fire(case, "approve_filing", w.head, at(2025, 3, 3, 15))
+    w.propose(case, at(2025, 3, 4), fine=Decimal("40000"))
+    w.fire(case, "submit_review", w.officer1, at(2025, 3, 5))
+    assert w.fire(case, "approve", w.head, at(2025, 3, 6)).state == S.NOTICE
+    w.fire(case, "serve_notice", w.officer1, at(2025, 3, 7), served_on="2025-03-07", method="direct")
+    w.fire(case, "request_hearing", w.officer1, at(2025, 3, 10), requested_on="2025-03-10")
+    w.fire(
+        case,
+        "schedule_hearing",
+        w.officer1,
+        at(2025, 3, 11),
+        notified_on="2025-03-11",
+        hearing_date="2025-03-25",
+        place="听证室",
+        hearing_officer=w.hearing_officer.pk,
+    )
+    case.refresh_from_db()
+    upload(
+        case, w.officer1, b"hearing", title="听证录像", activity=case.hearing.activity, when=at(2025, 3, 25)
+    )
+    w.fire(case, "hold_hearing", w.officer1, at(2025, 3, 25, 16), held_on="2025-03-25", report="听证报告")
+    assert w.fire(case, "approve", w.legal, at(2025, 3, 26), opinion="同意").state == S.DELIBERATION
+    case = deliberate(w, case, at(2025, 3, 28), "40000")
+    assert case.decided_major
+
+    figures = annual_figures(organisation=w.city, year=YEAR)
+    assert (figures["major_decisions"], figures["major_double_checked"]) == (1, 0)
+    assert (figures["hearings"], figures["deliberations"], figures["legal_check_cases"]) == (1, 1, 1)
+    assert figures["fines_ge_50k"] == 0
