@@ -134,7 +134,15 @@ class AnnualReport(APIView):
         class Meta:
             ref_name = "AnnualReportQuery"
 
-    @extend_schema(parameters=[Input], description="SPEC §9 年度统计数据。")
+    @extend_schema(
+        parameters=[Input],
+        description=(
+            "SPEC §9 年度统计数据：机构（含全部下级机构）某自然年度（北京时间）的各项数字。"
+            "统计/法制科（report_viewer）、行政机关负责人（agency_head）和系统管理员（admin）可查看"
+            "本机构及下级机构的统计；其他角色 403，本机构范围以外的机构 404。"
+            "金额（万元）和百分比为字符串，保留规定的小数位（四舍五入）；上年为 0 时同比为 null。"
+        ),
+    )
     @api_schema(responses=AnnualReportOut, errors=(400, 401, 403, 404))
     def get(self, request: Request) -> Response:
         require_role(request.user, *REPORT_ROLES)

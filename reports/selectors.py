@@ -621,7 +621,8 @@ def annual_breakdown(*, organisation: Organisation, year: int) -> list[dict[str,
     from its own figures, never summed. A child's year-on-year uses that child's baseline when one
     exists; the "own" row has no baseline of its own and always compares with computed figures.
 
-    Eleven grouped queries plus the total's: the number of children does not add queries.
+    26 queries (the subtree, 11 grouped figure queries, the children's baselines, and the total's
+    13), however many children there are and however many cases they hold.
     """
     scope = load_scope(organisation=organisation)
     grouped = _collect(scope, year, by_child(scope))
@@ -670,7 +671,8 @@ def annual_months(*, organisation: Organisation, year: int) -> list[dict[str, An
     decisions and fines by the decision), so the twelve months' counts add up to the year's.
     Money is rounded per month: the months' 万元 may differ from the year's in the last decimal.
 
-    Three grouped queries: inspections, filings by month of filing, decisions by month of decision.
+    Four queries: the subtree, then inspections by month, filings by month of filing approval, and
+    decisions by month of decision.
     """
     scope = load_scope(organisation=organisation)
     y = Year(year)
