@@ -46,24 +46,249 @@ class Party(models.Model):
         return self.name
 
 
+class Law(models.Model):
+    """法律法规: the statute (or rule) that article references of the violation catalogue point into."""
+
+    name = models.CharField(
+        "名称", max_length=100, unique=True, help_text="全称，不含书名号，如：中华人民共和国安全生产法"
+    )
+    revision = models.CharField("版本", max_length=100, blank=True, help_text="如：2021年6月10日第三次修正")
+    effective_on = models.DateField("施行日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "法律法规"
+        verbose_name_plural = "法律法规"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"《{self.name}》"
+
+
+def _range_constraints(
+    prefix: str, label: str, *, both_or_neither: bool = False
+) -> list[models.BaseConstraint]:
+    """min ≥ 0 and min ≤ max for a pair of money fields `<prefix>fine_min` / `<prefix>fine_max`."""
+    low, high = f"{prefix}fine_min", f"{prefix}fine_max"
+    constraints: list[models.BaseConstraint] = [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{low}__isnull": True}) | models.Q(**{f"{low}__gte": 0}),
+            name=f"%(class)s_{prefix}fine_min_not_negative",
+            violation_error_message=f"{label}下限不能为负数",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(**{f"{low}__isnull": True})
+            | models.Q(**{f"{high}__isnull": True})
+            | models.Q(**{f"{low}__lte": models.F(high)}),
+            name=f"%(class)s_{prefix}fine_min_le_max",
+            violation_error_message=f"{label}下限不能高于上限",
+        ),
+    ]
+    if both_or_neither:
+        constraints.append(
+            models.CheckConstraint(
+                condition=models.Q(**{f"{low}__isnull": True, f"{high}__isnull": True})
+                | models.Q(**{f"{low}__isnull": False, f"{high}__isnull": False}),
+                name=f"%(class)s_{prefix}fine_both_or_neither",
+                violation_error_message=f"{label}的下限和上限应同时填写或同时不填",
+            )
+        )
+    return constraints
+
+
 class ViolationType(models.Model):
-    """违法行为: what was violated, under which article, and the statutory penalty range."""
+    """违法行为目录的一项: what was violated, under which articles, and what the law allows as penalty.
+
+    `legal_basis` / `penalty_basis` are the display form; when the entry has structured article
+    references (ViolationArticle) the catalogue services derive the text from them.
+    The statutory range is the law's: the bureau's discretion benchmark narrows it per severity.
+    """
+
+    class Subject(models.TextChoices):
+        ENTITY = "entity", "单位"
+        INDIVIDUAL = "individual", "个人"
+        ANY = "any", "单位或个人"
 
     code = models.CharField("编码", max_length=32, unique=True)
     name = models.CharField("违法行为", max_length=200)
-    legal_basis = models.CharField("违法依据", max_length=300)
-    penalty_basis = models.CharField("处罚依据", max_length=300)
+    domain = models.CharField("执法领域", max_length=50, default="安全生产", db_index=True)
+    subject = models.CharField("处罚对象", max_length=10, choices=Subject.choices, default=Subject.ENTITY)
+    # Display text. Blank in a form only when the structured references below will fill it in.
+    legal_basis = models.CharField(
+        "违法依据", max_length=300, blank=True, help_text="有条款引用时根据引用自动生成"
+    )
+    penalty_basis = models.CharField(
+        "处罚依据", max_length=300, blank=True, help_text="有条款引用时根据引用自动生成"
+    )
+    statutory_penalty = models.TextField("法定处罚", blank=True, help_text="处罚依据条文中罚则的原文")
     fine_min = models.DecimalField("法定罚款下限（元）", **MONEY, null=True, blank=True)
     fine_max = models.DecimalField("法定罚款上限（元）", **MONEY, null=True, blank=True)
+    overdue_fine_min = models.DecimalField("逾期未改正罚款下限（元）", **MONEY, null=True, blank=True)
+    overdue_fine_max = models.DecimalField("逾期未改正罚款上限（元）", **MONEY, null=True, blank=True)
+    person_fine_min = models.DecimalField("责任人员罚款下限（元）", **MONEY, null=True, blank=True)
+    person_fine_max = models.DecimalField("责任人员罚款上限（元）", **MONEY, null=True, blank=True)
+    allows_warning = models.BooleanField("可处警告", default=False)
+    allows_suspension = models.BooleanField("可责令停产停业（整顿）", default=False)
+    allows_revocation = models.BooleanField("可吊销许可证照", default=False)
+    allows_closure = models.BooleanField("可责令关闭", default=False)
     active = models.BooleanField("启用", default=True)
 
     class Meta:
         verbose_name = "违法行为类型"
         verbose_name_plural = "违法行为类型"
         ordering = ["code"]
+        constraints = [
+            *_range_constraints("", "法定罚款"),
+            *_range_constraints("overdue_", "逾期未改正罚款", both_or_neither=True),
+            *_range_constraints("person_", "责任人员罚款", both_or_neither=True),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class ViolationArticle(models.Model):
+    """One structured article reference of a catalogue entry, e.g. 《安全生产法》第九十七条第三项."""
+
+    class Role(models.TextChoices):
+        LEGAL = "legal", "违法依据"
+        PENALTY = "penalty", "处罚依据"
+
+    violation_type = models.ForeignKey(
+        ViolationType, verbose_name="违法行为", on_delete=models.CASCADE, related_name="articles"
+    )
+    role = models.CharField("类别", max_length=10, choices=Role.choices)
+    position = models.PositiveSmallIntegerField("顺序", default=1)
+    law = models.ForeignKey(Law, verbose_name="法律法规", on_delete=models.PROTECT, related_name="+")
+    article = models.PositiveSmallIntegerField("条")
+    paragraph = models.PositiveSmallIntegerField("款", null=True, blank=True)
+    item = models.PositiveSmallIntegerField("项", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "条款引用"
+        verbose_name_plural = "条款引用"
+        ordering = ["violation_type", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["violation_type", "role", "position"],
+                name="violationarticle_position_unique",
+                violation_error_message="同一类别下条款顺序不能重复",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(article__gte=1)
+                & (models.Q(paragraph__isnull=True) | models.Q(paragraph__gte=1))
+                & (models.Q(item__isnull=True) | models.Q(item__gte=1)),
+                name="violationarticle_numbers_positive",
+                violation_error_message="条、款、项的序号应从 1 开始",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from casefiles.catalogue.articles import article_text
+
+        return article_text(self.law.name, self.article, self.paragraph, self.item)
+
+
+class DiscretionBenchmark(models.Model):
+    """自由裁量基准的一个版本: in force for one violation type from `effective_from` to `effective_to`.
+
+    Versions of one violation type never overlap in time (an exclusion constraint on PostgreSQL,
+    casefiles.catalogue.services everywhere); a case is measured against the version in force on its
+    filing date, so a revision never changes how earlier cases are judged.
+    """
+
+    violation_type = models.ForeignKey(
+        ViolationType, verbose_name="违法行为", on_delete=models.CASCADE, related_name="benchmarks"
+    )
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField(
+        "失效日期", null=True, blank=True, help_text="最后一天仍有效；空表示现行有效"
+    )
+    document_title = models.CharField(
+        "基准文件", max_length=200, help_text="如：某某应急管理局行政处罚自由裁量基准"
+    )
+    document_number = models.CharField("文号", max_length=100, blank=True)
+    notes = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自由裁量基准"
+        verbose_name_plural = "自由裁量基准"
+        ordering = ["violation_type", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["violation_type", "effective_from"],
+                name="benchmark_version_unique",
+                violation_error_message="该违法行为在同一生效日期已有裁量基准版本",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="benchmark_period_ordered",
+                violation_error_message="失效日期不能早于生效日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f"至{self.effective_to}" if self.effective_to else "起"
+        return f"{self.violation_type.code} 裁量基准（{self.effective_from}{until}）"
+
+
+# Severity codes of a benchmark level, lightest first (the stable codes of BenchmarkLevel.Severity).
+SEVERITY_ORDER = ("minor", "general", "serious", "severe")
+
+
+class BenchmarkLevel(models.Model):
+    """裁量阶次: one severity of a benchmark version, its conditions (情形) and its fine range."""
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", "轻微"
+        GENERAL = "general", "一般"
+        SERIOUS = "serious", "较重"
+        SEVERE = "severe", "严重"
+
+    benchmark = models.ForeignKey(
+        DiscretionBenchmark, verbose_name="裁量基准", on_delete=models.CASCADE, related_name="levels"
+    )
+    severity = models.CharField("裁量阶次", max_length=10, choices=Severity.choices)
+    conditions = models.TextField("适用情形")
+    measures = models.TextField(
+        "裁量标准", blank=True, help_text="如：责令限期改正，处1万元以上3万元以下罚款"
+    )
+    fine_min = models.DecimalField("罚款下限（元）", **MONEY, null=True, blank=True)
+    fine_max = models.DecimalField("罚款上限（元）", **MONEY, null=True, blank=True)
+    allows_no_penalty = models.BooleanField(
+        "可不予处罚",
+        default=False,
+        help_text="首违不罚、轻微不罚（行政处罚法第三十三条第一款），仅限轻微阶次",
+    )
+
+    class Meta:
+        verbose_name = "裁量阶次"
+        verbose_name_plural = "裁量阶次"
+        # 轻微 → 一般 → 较重 → 严重, the order the benchmark documents use.
+        ordering = [
+            "benchmark",
+            models.Case(
+                *(models.When(severity=code, then=rank) for rank, code in enumerate(SEVERITY_ORDER)),
+                output_field=models.IntegerField(),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benchmark", "severity"],
+                name="benchmarklevel_severity_unique",
+                violation_error_message="同一基准版本中每个裁量阶次只能有一条",
+            ),
+            *_range_constraints("", "阶次罚款", both_or_neither=True),
+            models.CheckConstraint(
+                condition=models.Q(allows_no_penalty=False) | models.Q(severity="minor"),
+                name="benchmarklevel_no_penalty_only_minor",
+                violation_error_message="只有轻微阶次可以规定不予处罚",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_severity_display()
 
 
 class Inspection(models.Model):
