@@ -123,6 +123,7 @@ class World:
             actor=self.officer1,
             organisation=organisation or self.district,
             title="未按规定开展安全生产教育培训",
+            facts="经现场检查，该单位未对新入职的 12 名从业人员进行安全生产教育和培训。",
             origin=Case.Origin.INSPECTION,
             procedure=procedure,
             party=party or entity(),

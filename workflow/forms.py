@@ -35,10 +35,69 @@ class OpinionRequiredForm(StepForm):
         return opinion
 
 
+POINTS_HELP = '[{"code": "审核要点代码", "conclusion": "conforms|nonconforming|attention|not_applicable", "comment": "…"}]'
+
+
+def clean_points(raw: object) -> list[dict[str, str]]:
+    """The reviewer's conclusion on each review point (法制审核要点) of the pre-check."""
+    from workflow.models import LegalCheck
+    from workflow.precheck import RULE_TITLES
+
+    if raw in (None, "", []):
+        return []
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise ValidationError("审核要点应为列表，每项含 code、conclusion、comment", code="invalid")
+    points: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for n, item in enumerate(raw, 1):
+        code, conclusion = str(item.get("code", "")), str(item.get("conclusion", ""))
+        comment = str(item.get("comment", "") or "").strip()
+        if code not in RULE_TITLES:
+            raise ValidationError(f"第 {n} 项：没有代码为“{code}”的审核要点", code="unknown_point")
+        if code in seen:
+            raise ValidationError(f"第 {n} 项：审核要点“{RULE_TITLES[code]}”重复", code="duplicate_point")
+        if conclusion not in LegalCheck.Conclusion.values:
+            raise ValidationError(
+                f"第 {n} 项：结论应为 {'、'.join(LegalCheck.Conclusion.values)} 之一",
+                code="invalid_conclusion",
+            )
+        if conclusion == LegalCheck.Conclusion.NONCONFORMING and not comment:
+            raise ValidationError(f"第 {n} 项：认定“不符合”须写明意见", code="comment_required")
+        if len(comment) > 2000:
+            raise ValidationError(f"第 {n} 项：意见不超过 2000 字", code="too_long")
+        seen.add(code)
+        points.append({"code": code, "conclusion": conclusion, "comment": comment})
+    return points
+
+
 class LegalCheckApproveForm(OpinionRequiredForm):
     override_reason = forms.CharField(
         label="对自动预审“不通过”项的处理理由", required=False, widget=forms.Textarea, max_length=5000
     )
+    points = forms.JSONField(label="逐项审核意见", required=False, help_text=POINTS_HELP)
+
+    def clean_points(self) -> list[dict[str, str]]:
+        return clean_points(self.cleaned_data.get("points"))
+
+
+class LegalCheckReturnForm(OpinionRequiredForm):
+    points = forms.JSONField(label="逐项审核意见", required=False, help_text=POINTS_HELP)
+    items_to_fix = forms.JSONField(
+        label="需补正的事项", required=False, help_text='["补充询问笔录", "…"]；不填则取认定“不符合”的要点'
+    )
+
+    def clean_points(self) -> list[dict[str, str]]:
+        return clean_points(self.cleaned_data.get("points"))
+
+    def clean_items_to_fix(self) -> list[str]:
+        raw = self.cleaned_data.get("items_to_fix")
+        if raw in (None, "", []):
+            return []
+        if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+            raise ValidationError("需补正的事项应为非空文字的列表", code="invalid")
+        if len(raw) > 50 or any(len(x) > 500 for x in raw):
+            raise ValidationError("需补正的事项至多 50 项，每项不超过 500 字", code="too_long")
+        return [x.strip() for x in raw]
 
 
 class PenaltyForm(StepForm):

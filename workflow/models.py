@@ -92,6 +92,12 @@ class LegalCheck(models.Model):
         APPROVED = "approved", "同意"
         RETURNED = "returned", "退回"
 
+    class Conclusion(models.TextChoices):
+        CONFORMS = "conforms", "符合"
+        ATTENTION = "attention", "需注意"
+        NONCONFORMING = "nonconforming", "不符合"
+        NOT_APPLICABLE = "not_applicable", "不适用"
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_checks")
     stage = models.CharField("环节", max_length=14, choices=Stage.choices)
     level = models.PositiveSmallIntegerField(
@@ -107,6 +113,9 @@ class LegalCheck(models.Model):
     opinion = models.TextField("审核意见")
     findings = models.JSONField("自动预审结果", default=list)
     override_reason = models.TextField("对不通过项的处理理由", blank=True)
+    # 法制审核意见书: per review point the automatic finding, the reviewer's conclusion and comment.
+    points = models.JSONField("逐项审核意见", default=list, blank=True)
+    items_to_fix = models.JSONField("需补正的事项", default=list, blank=True)
     concluded_at = models.DateTimeField("审核时间")
 
     class Meta:

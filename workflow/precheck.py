@@ -1,20 +1,27 @@
-"""Automated legal pre-check (法制审核辅助, SPEC §7): rules a reviewer sees before deciding.
+"""Automated legal pre-check (法制审核辅助, SPEC §7): the review points of the 法制审核 checklist,
+evaluated before a human legal check and stored with it.
 
-Each rule has a stable code, a Chinese title, and returns pass / warning / fail with the reason.
-The legal-check issue extends this set (discretion benchmarks, documents, deadlines).
+Each rule is a small function registered with a stable code and a Chinese title. It returns
+pass / warning / fail and the evidence of why. A rule that does not apply at this point of the
+procedure passes and says so ("不适用…"), so the reviewer sees every point every time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date
 
-from casefiles.models import Case
+from accounts.models import User
+from casefiles.models import Case, Evidence
 from casefiles.penalties import Penalty
 from workflow import guards
 from workflow.context import StepContext
 
 PASS, WARNING, FAIL = "pass", "warning", "fail"
+RESULT_LABELS = {PASS: "通过", WARNING: "提示", FAIL: "不通过"}
+# Warn this many calendar days before the 90-day decision limit runs out.
+DEADLINE_WARNING_DAYS = 10
 
 
 @dataclass(frozen=True)
@@ -28,77 +35,196 @@ class Finding:
         return asdict(self)
 
 
-Rule = Callable[[Case, StepContext], Finding]
-RULES: list[Rule] = []
+Check = Callable[[Case, StepContext], tuple[str, str]]
+RULES: list[tuple[str, str, Check]] = []
+RULE_TITLES: dict[str, str] = {}
 
 
-def rule(func: Rule) -> Rule:
-    RULES.append(func)
-    return func
+def rule(code: str, title: str) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        assert code not in RULE_TITLES, f"duplicate pre-check rule {code}"
+        RULES.append((code, title, check))
+        RULE_TITLES[code] = title
+        return check
+
+    return register
 
 
-def _from_guard(code: str, title: str, reason: guards.Reason | None, ok: str) -> Finding:
-    return Finding(code, title, FAIL, reason.message) if reason else Finding(code, title, PASS, ok)
+def _after_notice(case: Case) -> bool:
+    return case.state in ("pre_decision_check", "deliberation", "pending_decision")
 
 
-@rule
-def competent_authority(case: Case, ctx: StepContext) -> Finding:
-    return Finding("authority", "执法主体", PASS, f"{case.organisation.name}依法具有行政处罚权")
+# --- 主体 / 人员 -------------------------------------------------------------------------------------
 
 
-@rule
-def officers_certified(case: Case, ctx: StepContext) -> Finding:
-    return _from_guard(
-        "officers", "执法人员资格", guards.two_certified_officers(case, ctx), "两名以上承办人员持有效执法证"
-    )
+@rule("authority", "执法主体")
+def competent_authority(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """The case is handled by the organisation's own officers (or its superior's, sent down)."""
+    allowed = {case.organisation_id, *case.organisation.ancestor_ids()}
+    outsiders = [o for o in case.officers.select_related("organisation") if o.organisation_id not in allowed]
+    if outsiders:
+        names = "、".join(f"{o}（{o.organisation or '无所属机构'}）" for o in outsiders)
+        return FAIL, f"承办人员不属于{case.organisation.name}或其上级机关：{names}"
+    return PASS, f"由{case.organisation.name}以本机关名义立案办理，承办人员均属本机关"
 
 
-@rule
-def legal_basis(case: Case, ctx: StepContext) -> Finding:
+def _action_dates(case: Case) -> list[date]:
+    from workflow.deadlines import local_date
+
+    moments = [case.filed_at, *case.activities.values_list("occurred_at", flat=True)]
+    return sorted({local_date(m) for m in moments if m is not None})
+
+
+@rule("officers", "执法人员资格")
+def officers_certified(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """Art. 42: at least two officers with a 执法证 valid on every day they acted, and today."""
+    officers: list[User] = list(case.officers.prefetch_related("certificates"))
+    problems = []
+    for day in [*_action_dates(case), ctx.today]:
+        lacking = guards.uncertified_officers(officers, day)
+        if len(officers) - len(lacking) < 2:
+            names = "、".join(str(o) for o in lacking) or "—"
+            problems.append(f"{day:%Y-%m-%d} 有效持证 {len(officers) - len(lacking)} 名（无证：{names}）")
+    if problems:
+        return FAIL, "执法时须两名以上持有效执法证的人员：" + "；".join(dict.fromkeys(problems))
+    return PASS, f"{len(officers)} 名承办人员在立案、各项执法活动及审核之日均持有效执法证"
+
+
+# --- 事实 / 证据 / 法律适用 ---------------------------------------------------------------------------
+
+
+@rule("facts_evidence", "事实与证据")
+def facts_and_evidence(case: Case, ctx: StepContext) -> tuple[str, str]:
+    verified = case.evidence.filter(status=Evidence.Status.VERIFIED).count()
+    if not case.facts.strip():
+        return FAIL, "未写明违法事实"
+    if verified == 0:
+        return WARNING, "已写明违法事实，但未上传任何已校验的证据材料"
+    return PASS, f"已写明违法事实，附已校验证据 {verified} 份"
+
+
+@rule("legal_basis", "法律适用")
+def legal_basis(case: Case, ctx: StepContext) -> tuple[str, str]:
     reason = guards.violation_type_present(case, ctx)
     if reason:
-        return Finding("legal_basis", "法律适用", FAIL, reason.message)
+        return FAIL, reason.message
     vt = case.violation_type
-    return Finding(
-        "legal_basis", "法律适用", PASS, f"违法依据：{vt.legal_basis}；处罚依据：{vt.penalty_basis}"
-    )
+    if not vt.legal_basis.strip() or not vt.penalty_basis.strip():
+        return FAIL, f"违法行为“{vt.name}”未载明违法依据或处罚依据"
+    return PASS, f"违法依据：{vt.legal_basis}；处罚依据：{vt.penalty_basis}"
 
 
-@rule
-def fine_within_statutory_range(case: Case, ctx: StepContext) -> Finding:
-    title = "处罚幅度"
-    penalty = Penalty.from_json(case.proposed_penalty)
-    vt = case.violation_type
+def _penalty(case: Case) -> Penalty:
+    return Penalty.from_json(case.proposed_penalty)
+
+
+@rule("fine_range", "处罚幅度（法定）")
+def fine_within_statutory_range(case: Case, ctx: StepContext) -> tuple[str, str]:
+    penalty, vt = _penalty(case), case.violation_type
     if vt is None or not penalty.fine:
-        return Finding("fine_range", title, PASS, "无罚款或未适用法定罚款幅度")
+        return PASS, "不适用：未拟罚款或未选择违法行为"
     if vt.fine_max is not None and penalty.fine > vt.fine_max:
-        return Finding("fine_range", title, FAIL, f"拟罚款 {penalty.fine} 元超过法定上限 {vt.fine_max} 元")
+        return FAIL, f"拟罚款 {penalty.fine} 元超过法定上限 {vt.fine_max} 元"
     if vt.fine_min is not None and penalty.fine < vt.fine_min:
-        return Finding(
-            "fine_range",
-            title,
+        return (
             WARNING,
-            f"拟罚款 {penalty.fine} 元低于法定下限 {vt.fine_min} 元，须有减轻处罚的依据",
+            f"拟罚款 {penalty.fine} 元低于法定下限 {vt.fine_min} 元，须有减轻处罚的依据（第三十二条）",
         )
-    return Finding("fine_range", title, PASS, f"拟罚款 {penalty.fine} 元在法定幅度内")
+    low = f"{vt.fine_min}" if vt.fine_min is not None else "0"
+    high = f"{vt.fine_max}" if vt.fine_max is not None else "不限"
+    return PASS, f"拟罚款 {penalty.fine} 元在法定幅度 {low}–{high} 元内"
 
 
-@rule
-def av_records(case: Case, ctx: StepContext) -> Finding:
-    return _from_guard(
-        "av_records", "全过程记录", guards.av_list_recorded(case, ctx), "清单内执法活动均有已校验的音像记录"
-    )
+# --- 程序 -----------------------------------------------------------------------------------------
 
 
-@rule
-def hearing_offered(case: Case, ctx: StepContext) -> Finding:
-    title = "听证权利"
-    if case.state != "pre_decision_check" or not guards.hearing_right_applies(case, ctx.policy):
-        return Finding("hearing", title, PASS, "不涉及听证或尚未到告知环节")
+@rule("av_records", "全过程记录")
+def av_records(case: Case, ctx: StepContext) -> tuple[str, str]:
+    reason = guards.av_list_recorded(case, ctx)
+    if reason:
+        return FAIL, reason.message
+    return PASS, "音像记录清单内的执法活动均有已校验的音像记录"
+
+
+@rule("notice", "告知程序")
+def notice_served(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """Art. 44: the party is told of the intended penalty, the facts, reasons and his rights."""
+    if not _after_notice(case):
+        return PASS, "不适用：尚未到告知环节"
     if case.notice_served_on is None:
-        return Finding("hearing", title, FAIL, "属于听证范围，但告知书未送达，未告知听证权利")
-    return Finding("hearing", title, PASS, "已告知听证权利")
+        return FAIL, "未送达行政处罚告知书，未告知拟处罚内容及陈述、申辩权利"
+    if not case.statement_waived and case.statement_on is None:
+        return WARNING, f"告知书已于 {case.notice_served_on:%Y-%m-%d} 送达，未记录当事人陈述申辩情况"
+    return PASS, f"告知书已于 {case.notice_served_on:%Y-%m-%d} 送达，陈述申辩已记录"
+
+
+@rule("hearing", "听证权利")
+def hearing_offered(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """Art. 63–64: the hearing right told when due; a requested hearing held before the decision."""
+    if not guards.hearing_right_applies(case, ctx.policy):
+        return PASS, "不适用：拟作出的处罚不属于听证范围"
+    if not _after_notice(case):
+        return PASS, "属于听证范围：告知时须告知听证权利"
+    if case.notice_served_on is None:
+        return FAIL, "属于听证范围，但告知书未送达，未告知听证权利"
+    hearing = getattr(case, "hearing", None)
+    if hearing is not None and hearing.held_on is None:
+        return FAIL, f"当事人已于 {hearing.requested_on:%Y-%m-%d} 申请听证，尚未举行"
+    if hearing is not None:
+        return PASS, f"已于 {hearing.held_on:%Y-%m-%d} 举行听证"
+    return PASS, "已告知听证权利，当事人未在期限内申请听证"
+
+
+@rule("deadline", "办案期限")
+def deadline_met(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """Art. 60: a decision within 90 days of filing (extendable once)."""
+    due = case.decision_deadline
+    if due is None:
+        return PASS, "不适用：尚未立案"
+    left = (due - ctx.today).days
+    if left < 0:
+        return FAIL, f"办案期限 {due:%Y-%m-%d} 已超过 {-left} 日" + (
+            "（已延期）" if case.deadline_extended else ""
+        )
+    if left <= DEADLINE_WARNING_DAYS:
+        hint = "" if case.deadline_extended else "，如需延期须经机关负责人批准"
+        return WARNING, f"办案期限 {due:%Y-%m-%d}，仅剩 {left} 日{hint}"
+    return PASS, f"办案期限 {due:%Y-%m-%d}，尚余 {left} 日"
+
+
+@rule("not_heavier", "不得加重处罚")
+def not_heavier_than_notice(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """Art. 45: the party's statement must not lead to a heavier penalty than the one noticed."""
+    if not _after_notice(case) or case.noticed_penalty is None:
+        return PASS, "不适用：尚未告知拟处罚内容"
+    heavier = _penalty(case).heavier_than(Penalty.from_json(case.noticed_penalty))
+    if heavier:
+        return FAIL, "拟作出的处罚重于告知的处罚：" + "；".join(heavier)
+    return PASS, "拟作出的处罚不重于告知的处罚"
+
+
+@rule("documents", "文书材料")
+def documents_present(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """The documents the procedure so far must have produced (the document catalogue refines this)."""
+    missing = []
+    if not case.number or case.filed_at is None:
+        missing.append("立案审批表")
+    if case.decision_kind != Case.DecisionKind.NO_PENALTY and _penalty(case).is_empty:
+        missing.append("处罚建议（拟作出的行政处罚）")
+    if _after_notice(case):
+        if case.notice_served_on is None:
+            missing.append("行政处罚告知书送达回证")
+        hearing = getattr(case, "hearing", None)
+        if (
+            hearing is not None
+            and hearing.held_on
+            and not (hearing.record.strip() and hearing.report.strip())
+        ):
+            missing.append("听证笔录与听证报告")
+    if missing:
+        return FAIL, "缺少：" + "、".join(missing)
+    return PASS, "本阶段应有的文书材料齐全"
 
 
 def run_precheck(case: Case, ctx: StepContext) -> list[Finding]:
-    return [check(case, ctx) for check in RULES]
+    return [Finding(code, title, *check(case, ctx)) for code, title, check in RULES]

@@ -36,6 +36,7 @@ from workflow.context import StepContext
 from workflow.guards import Guard, judges_input
 from workflow.history import history_append
 from workflow.machine import CaseFlow
+from workflow.precheck import Finding, run_precheck
 from workflow.states import AFTER_DECISION, TERMINAL_STATES, CaseState
 from workflow.steps import BY_KEY, HANDLER, REVIEWER, Step, steps_from
 
@@ -111,6 +112,14 @@ def case_available_transitions(
             )
         )
     return options
+
+
+def case_precheck(*, case_id: int, actor: User, now: datetime | None = None) -> list[Finding]:
+    """The automated legal pre-check (§7) of a case as it stands now, for the reviewer to read."""
+    case = Case.objects.select_related("organisation", "violation_type").filter(pk=case_id).first()
+    if case is None or not user_can_see_organisation(user=actor, organisation_id=case.organisation_id):
+        raise NotFound("案件不存在")
+    return run_precheck(case, _context(case, actor, now, None))
 
 
 # --- changing a case --------------------------------------------------------------------------------------

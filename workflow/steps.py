@@ -16,6 +16,7 @@ from typing import Any
 from django import forms as django_forms
 from django.utils import timezone
 
+from accounts.models import Organisation
 from accounts.policy import AvActivity
 from accounts.roles import Role
 from casefiles.models import Case, CaseActivity, Transfer
@@ -24,8 +25,8 @@ from casefiles.services import format_case_number, number_next
 from core.errors import InvalidInput, Reason
 from workflow import deadlines, forms, guards
 from workflow.context import StepContext
-from workflow.models import Deliberation, Hearing, LegalCheck, Meeting, Vote
-from workflow.precheck import FAIL, run_precheck
+from workflow.models import CaseEvent, Deliberation, Hearing, LegalCheck, Meeting, Vote
+from workflow.precheck import FAIL, PASS, WARNING, Finding, run_precheck
 from workflow.states import BEFORE_DECISION, CaseState
 
 S = CaseState
@@ -104,36 +105,150 @@ def route_after_pre_decision_check(case: Case, ctx: StepContext) -> str:
     return S.DELIBERATION if case.is_major else S.PENDING_DECISION
 
 
+# --- legal check (法制审核), one or two levels --------------------------------------------------------
+
+STAGE_OF_STATE = {
+    S.PRE_NOTICE_CHECK: LegalCheck.Stage.PRE_NOTICE,
+    S.PRE_DECISION_CHECK: LegalCheck.Stage.PRE_DECISION,
+}
+
+
+def two_level_review_applies(case: Case, ctx: StepContext) -> bool:
+    """§2 两级法制审核: a street's case is checked at the street, then again at its district."""
+    return ctx.policy.two_level_review and case.organisation.level == Organisation.Level.STREET
+
+
+def legal_check_level_due(case: Case, ctx: StepContext) -> int:
+    """1 until the street has approved in this round of the check (since the case last entered
+    the check state — a return starts a new round), then 2."""
+    if not two_level_review_applies(case, ctx):
+        return 1
+    entered = (
+        CaseEvent.objects.filter(case=case, to_state=case.state)
+        .exclude(from_state=case.state)
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+    first_level_done = LegalCheck.objects.filter(
+        case=case,
+        stage=STAGE_OF_STATE[case.state],
+        level=1,
+        outcome=LegalCheck.Outcome.APPROVED,
+        **({"concluded_at__gte": entered} if entered else {}),
+    ).exists()
+    return 2 if first_level_done else 1
+
+
+def legal_reviewer_at_due_level(case: Case, ctx: StepContext) -> Reason | None:
+    if not two_level_review_applies(case, ctx):
+        return None
+    org = ctx.actor.organisation
+    if legal_check_level_due(case, ctx) == 1:
+        if org is None or org.pk != case.organisation_id:
+            return Reason(
+                "first_level_review_due",
+                f"两级法制审核：须先由{case.organisation.name}的法制审核人员审核",
+            )
+        return None
+    if org is None or org.pk == case.organisation_id or org.pk not in case.organisation.ancestor_ids():
+        parent = case.organisation.parent.name if case.organisation.parent_id else "上级机构"
+        return Reason(
+            "second_level_review_due",
+            f"两级法制审核：{case.organisation.name}已审核同意，须由{parent}法制审核人员复核",
+        )
+    return None
+
+
 def _legal_check(stage: str, outcome: str) -> Apply:
     def apply(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
         findings = run_precheck(case, ctx)
         ctx.scratch["findings"] = findings
+        points = opinion_points(findings, data.get("points") or [])
+        ctx.scratch["points"] = points
+        items = data.get("items_to_fix") or [
+            f"{p['title']}：{p['comment']}"
+            for p in points
+            if p["conclusion"] == LegalCheck.Conclusion.NONCONFORMING
+        ]
+        level = legal_check_level_due(case, ctx)
         LegalCheck.objects.create(
             case=case,
             stage=stage,
+            level=level,
             organisation=ctx.actor.organisation or case.organisation,
             reviewer=ctx.actor,
             outcome=outcome,
             opinion=data["opinion"],
             findings=[f.as_dict() for f in findings],
+            points=points,
+            items_to_fix=items if outcome == LegalCheck.Outcome.RETURNED else [],
             override_reason=data.get("override_reason", ""),
             concluded_at=ctx.now,
         )
-        if outcome == LegalCheck.Outcome.APPROVED:
-            mark_major(case, ctx, data)
-        else:
+        if outcome == LegalCheck.Outcome.RETURNED:
             reset_for_return(case, ctx, data)
+        elif level == 1 and two_level_review_applies(case, ctx):
+            ctx.scratch["awaiting_second_level"] = True  # stays in the check for the district
+        else:
+            mark_major(case, ctx, data)
 
     return apply
+
+
+DEFAULT_CONCLUSION = {
+    PASS: LegalCheck.Conclusion.CONFORMS,
+    WARNING: LegalCheck.Conclusion.ATTENTION,
+    FAIL: LegalCheck.Conclusion.NONCONFORMING,
+}
+
+
+def opinion_points(findings: list[Finding], given: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The opinion's review points: every pre-check point, with the reviewer's conclusion and
+    comment where he gave one, otherwise the automatic finding's."""
+    by_code = {p["code"]: p for p in given}
+    points = []
+    for f in findings:
+        mine = by_code.get(f.code)
+        points.append(
+            {
+                "code": f.code,
+                "title": f.title,
+                "finding": f.result,
+                "finding_detail": f.detail,
+                "conclusion": mine["conclusion"] if mine else DEFAULT_CONCLUSION[f.result],
+                "comment": (mine["comment"] if mine and mine["comment"] else f.detail),
+                "by_reviewer": bool(mine),
+            }
+        )
+    return points
+
+
+def _after_legal_check(then: Router) -> Router:
+    def route(case: Case, ctx: StepContext) -> str:
+        return case.state if ctx.scratch.get("awaiting_second_level") else then(case, ctx)
+
+    return route
+
+
+def route_to_notice(case: Case, ctx: StepContext) -> str:
+    return S.NOTICE
 
 
 @guards.input_guard
 def precheck_failures_explained(case: Case, ctx: StepContext) -> Reason | None:
     """SPEC §7: a reviewer may approve over a failed pre-check item only with a written reason."""
-    failed = [f for f in ctx.scratch.get("findings", []) if f.result == FAIL]
+    failed = [f"{f.title}：{f.detail}" for f in ctx.scratch.get("findings", []) if f.result == FAIL]
+    failed += [
+        f"{p['title']}：{p['comment']}"
+        for p in ctx.scratch.get("points", [])
+        if p["conclusion"] == LegalCheck.Conclusion.NONCONFORMING and p["finding"] != FAIL
+    ]
     if failed and not (ctx.data or {}).get("override_reason", "").strip():
-        items = "；".join(f"{f.title}：{f.detail}" for f in failed)
-        return Reason("precheck_fail_unexplained", f"自动预审有不通过项，须写明同意的理由：{items}")
+        return Reason(
+            "precheck_fail_unexplained",
+            f"有不通过（不符合）的审核要点，须写明同意的理由：{'；'.join(failed)}",
+        )
     return None
 
 
@@ -351,7 +466,7 @@ def extend_deadline(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
 # --- the table -------------------------------------------------------------------------------------------
 
 G = guards
-LEGAL_CHECK_GUARDS = (precheck_failures_explained,)
+LEGAL_CHECK_GUARDS = (legal_reviewer_at_due_level, precheck_failures_explained)
 
 STEPS: tuple[Step, ...] = (
     Step(
@@ -438,13 +553,15 @@ STEPS: tuple[Step, ...] = (
     Step(
         "approve",
         S.PRE_NOTICE_CHECK,
-        S.NOTICE,
+        None,
         Role.LEGAL_REVIEWER,
         "告知前法制审核同意",
         actor=REVIEWER,
         form=forms.LegalCheckApproveForm,
         guards=LEGAL_CHECK_GUARDS,
         apply=_legal_check(LegalCheck.Stage.PRE_NOTICE, LegalCheck.Outcome.APPROVED),
+        router=_after_legal_check(route_to_notice),
+        targets=(S.NOTICE, S.PRE_NOTICE_CHECK),
     ),
     Step(
         "return",
@@ -453,7 +570,8 @@ STEPS: tuple[Step, ...] = (
         Role.LEGAL_REVIEWER,
         "法制审核退回",
         actor=REVIEWER,
-        form=forms.OpinionRequiredForm,
+        form=forms.LegalCheckReturnForm,
+        guards=(legal_reviewer_at_due_level,),
         apply=_legal_check(LegalCheck.Stage.PRE_NOTICE, LegalCheck.Outcome.RETURNED),
     ),
     Step(
@@ -525,8 +643,8 @@ STEPS: tuple[Step, ...] = (
         form=forms.LegalCheckApproveForm,
         guards=LEGAL_CHECK_GUARDS,
         apply=_legal_check(LegalCheck.Stage.PRE_DECISION, LegalCheck.Outcome.APPROVED),
-        router=route_after_pre_decision_check,
-        targets=(S.DELIBERATION, S.PENDING_DECISION),
+        router=_after_legal_check(route_after_pre_decision_check),
+        targets=(S.DELIBERATION, S.PENDING_DECISION, S.PRE_DECISION_CHECK),
     ),
     Step(
         "return",
@@ -535,7 +653,8 @@ STEPS: tuple[Step, ...] = (
         Role.LEGAL_REVIEWER,
         "法制审核退回",
         actor=REVIEWER,
-        form=forms.OpinionRequiredForm,
+        form=forms.LegalCheckReturnForm,
+        guards=(legal_reviewer_at_due_level,),
         apply=_legal_check(LegalCheck.Stage.PRE_DECISION, LegalCheck.Outcome.RETURNED),
     ),
     Step(

@@ -50,7 +50,9 @@ def test_major_case_through_the_api(world: World) -> None:
         assert body["state"] == "investigating" and body["number"] == "区应急罚〔2026〕1号"
     with freeze_time("2026-03-09 10:00:00+08:00"):
         patched = officer.patch(
-            f"/api/v1/cases/{case_id}/", {"proposed_penalty": {"fine": "90000"}}, format="json"
+            f"/api/v1/cases/{case_id}/",
+            {"proposed_penalty": {"fine": "90000"}, "facts": "该公司未建立事故隐患排查治理制度。"},
+            format="json",
         )
         assert patched.status_code == 200 and patched.json()["is_major"] is True
         fire(officer, case_id, "submit_review")
