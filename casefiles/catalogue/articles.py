@@ -127,6 +127,8 @@ def parse_articles(text: str) -> list[ArticleSpec]:
             pos = law_match.end()
             continue
         ref_match = _REF.match(text, pos)
+        if law is None and not ref_match:
+            raise ValueError(f"缺少用书名号标明的法律法规名称：“{text}”（应如：{EXAMPLE}）")
         if not ref_match:
             raise ValueError(f"无法识别“{text[pos:]}”（应如：{EXAMPLE}）")
         if law is None:

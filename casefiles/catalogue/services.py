@@ -177,7 +177,9 @@ def level_problems(
     if not levels:
         return [Problem("裁量基准至少应有一个裁量阶次", fallback_row)]
     seen: dict[str, LevelSpec] = {}
+    faulty: set[int] = set()  # levels already wrong on their own stay out of the order check
     for level in levels:
+        count = len(problems)
         row = level.row or fallback_row
         label = SEVERITY_LABELS.get(level.severity)
         if label is None:
@@ -195,9 +197,8 @@ def level_problems(
             problems.append(Problem(f"只有轻微阶次可以规定不予处罚，{label}阶次不可以", row))
         pair = _pair_problems(level.fine_min, level.fine_max, f"{label}阶次罚款", row)
         problems += pair
-        if pair or level.fine_min is None or level.fine_max is None:
-            continue
-        if not envelope.contains(level.fine_min, level.fine_max):
+        fined = not pair and level.fine_min is not None and level.fine_max is not None
+        if fined and not envelope.contains(level.fine_min, level.fine_max):  # type: ignore[arg-type]
             problems.append(
                 Problem(
                     f"{label}阶次罚款幅度（{range_text(level.fine_min, level.fine_max)}）"
@@ -205,16 +206,13 @@ def level_problems(
                     row,
                 )
             )
+        if len(problems) > count:
+            faulty.add(id(level))
     # Rising order: each fined level starts where the lighter one ends, or above it.
     previous: LevelSpec | None = None
     for code in SEVERITY_ORDER:
         level = seen.get(code)
-        if (
-            level is None
-            or level.fine_min is None
-            or level.fine_max is None
-            or level.fine_min > level.fine_max
-        ):
+        if level is None or id(level) in faulty or level.fine_min is None or level.fine_max is None:
             continue
         if previous is not None and (
             level.fine_min < previous.fine_max or level.fine_max < previous.fine_max
@@ -469,29 +467,44 @@ def _differences(vt: ViolationType, spec: EntrySpec, laws: dict[str, Law]) -> li
     return diffs
 
 
-def _level_tuple(level: BenchmarkLevel | LevelSpec) -> tuple[object, ...]:
-    return (
-        level.severity,
-        level.conditions.strip(),
-        level.measures.strip(),
-        level.fine_min,
-        level.fine_max,
-        level.allows_no_penalty,
-    )
+LEVEL_FIELDS = {
+    "conditions": "适用情形",
+    "measures": "裁量标准",
+    "fine_min": "罚款下限",
+    "fine_max": "罚款上限",
+    "allows_no_penalty": "可不予处罚",
+}
 
 
-def _version_differences(existing: DiscretionBenchmark, spec: BenchmarkSpec) -> list[str]:
-    diffs = []
+def _version_differences(existing: DiscretionBenchmark, spec: BenchmarkSpec) -> dict[int | None, list[str]]:
+    """What the source says differently about an existing version, by the row that says it."""
+    diffs: dict[int | None, list[str]] = {}
     if existing.document_title != spec.document_title:
-        diffs.append("基准文件")
+        diffs.setdefault(spec.row, []).append("基准文件")
     if existing.document_number != spec.document_number:
-        diffs.append("文号")
+        diffs.setdefault(spec.row, []).append("文号")
     if spec.effective_to is not None and existing.effective_to != spec.effective_to:
-        diffs.append("失效日期")
-    have = sorted(_level_tuple(level) for level in existing.levels.all())
-    want = sorted(_level_tuple(level) for level in spec.levels)
-    if have != want:
-        diffs.append("裁量阶次")
+        diffs.setdefault(spec.row, []).append("失效日期")
+    have = {level.severity: level for level in existing.levels.all()}
+    for level in spec.levels:
+        label = SEVERITY_LABELS.get(level.severity, level.severity)
+        current = have.pop(level.severity, None)
+        if current is None:
+            diffs.setdefault(level.row, []).append(f"{label}阶次（系统中没有）")
+            continue
+        changed = [
+            text
+            for name, text in LEVEL_FIELDS.items()
+            if (getattr(current, name) or "") != (getattr(level, name) or "")
+            and not (
+                isinstance(getattr(level, name), str)
+                and getattr(current, name).strip() == getattr(level, name).strip()
+            )
+        ]
+        if changed:
+            diffs.setdefault(level.row, []).append(f"{label}阶次的{'、'.join(changed)}")
+    for severity in have:
+        diffs.setdefault(spec.row, []).append(f"{SEVERITY_LABELS[severity]}阶次（表中没有）")
     return diffs
 
 
@@ -561,16 +574,18 @@ def _plan_entry(
         if found is not None:
             diffs = _version_differences(found, bench)
             if diffs and strict:
-                problems.append(
+                problems += [
                     Problem(
-                        f"{spec.code} 自 {bench.effective_from} 起的裁量基准版本已存在，表中的{'、'.join(diffs)}与系统中不一致；"
-                        "导入不改写历史版本，修订请以新的生效日期作为新版本导入",
-                        bench.row,
+                        f"{spec.code} 自 {bench.effective_from} 起的裁量基准版本已存在，表中的{'、'.join(fields)}"
+                        "与系统中不一致；导入不改写历史版本，修订请以新的生效日期作为新版本导入",
+                        row,
                     )
-                )
+                    for row, fields in diffs.items()
+                ]
             elif diffs:
+                fields = [field for fields in diffs.values() for field in fields]
                 report.skipped.append(
-                    f"{spec.code} 自 {bench.effective_from} 起的裁量基准版本已由管理员修改（{'、'.join(diffs)}），保留现有内容"
+                    f"{spec.code} 自 {bench.effective_from} 起的裁量基准版本已由管理员修改（{'、'.join(fields)}），保留现有内容"
                 )
             continue
         level_issues = level_problems(envelope=envelope, levels=bench.levels, fallback_row=bench.row)

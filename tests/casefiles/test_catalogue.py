@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
+from openpyxl import Workbook, load_workbook
 
 from casefiles.catalogue.articles import ArticleSpec, articles_text, chinese_number, parse_articles
 from casefiles.catalogue.selectors import (
@@ -30,6 +31,7 @@ from casefiles.catalogue.services import (
     LevelSpec,
     benchmark_add,
 )
+from casefiles.catalogue.spreadsheet import SHEET
 from casefiles.catalogue.starter import starter_catalogue_load
 from casefiles.catalogue.values import range_text
 from casefiles.models import (
@@ -403,3 +405,192 @@ def test_model_validation_speaks_chinese() -> None:
         vt.full_clean()
     assert "逾期未改正罚款的下限和上限应同时填写或同时不填" in str(refused.value)
     assert range_text(D(0), D(50000)) == "50000元以下"
+
+
+# --- spreadsheet ----------------------------------------------------------------------------------------
+
+
+def sheet_rows(path: Path) -> tuple[list[str], list[list[object]]]:
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    return rows[0], rows[1:]
+
+
+def write_sheet(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def content() -> dict[str, list[tuple[object, ...]]]:
+    """The catalogue without ids and timestamps: what a round trip must preserve."""
+    return {
+        "laws": sorted(Law.objects.values_list("name")),
+        "entries": sorted(
+            ViolationType.objects.values_list(
+                "code",
+                "name",
+                "domain",
+                "subject",
+                "legal_basis",
+                "penalty_basis",
+                "statutory_penalty",
+                "fine_min",
+                "fine_max",
+                "overdue_fine_min",
+                "overdue_fine_max",
+                "person_fine_min",
+                "person_fine_max",
+                "allows_warning",
+                "allows_suspension",
+                "allows_revocation",
+                "allows_closure",
+                "active",
+            )
+        ),
+        "articles": sorted(
+            ViolationArticle.objects.values_list(
+                "violation_type__code", "role", "position", "law__name", "article", "paragraph", "item"
+            )
+        ),
+        "versions": sorted(
+            DiscretionBenchmark.objects.values_list(
+                "violation_type__code", "effective_from", "effective_to", "document_title", "document_number"
+            )
+        ),
+        "levels": sorted(
+            BenchmarkLevel.objects.values_list(
+                "benchmark__violation_type__code",
+                "benchmark__effective_from",
+                "severity",
+                "conditions",
+                "measures",
+                "fine_min",
+                "fine_max",
+                "allows_no_penalty",
+            )
+        ),
+    }
+
+
+def test_spreadsheet_round_trip_rebuilds_the_same_catalogue(tmp_path: Path) -> None:
+    run("load_violation_catalogue")
+    original = content()
+    exported = tmp_path / "目录.xlsx"
+    assert "已导出 108 行" in run("export_violation_catalogue", str(exported))
+    header, rows = sheet_rows(exported)
+    assert header[:6] == ["编码", "违法行为", "执法领域", "处罚对象", "违法依据", "处罚依据"]
+    assert rows[0][4] == "《中华人民共和国安全生产法》第二十八条"
+
+    assert "未作改动" in run("import_violation_catalogue", str(exported))  # importing it back: nothing to do
+    assert content() == original
+
+    # Into an empty catalogue (another bureau's system): everything comes back as it was.
+    BenchmarkLevel.objects.all().delete()
+    DiscretionBenchmark.objects.all().delete()
+    ViolationArticle.objects.all().delete()
+    ViolationType.objects.all().delete()
+    Law.objects.all().delete()
+    out = run("import_violation_catalogue", str(exported))
+    assert "新增违法行为 27 项" in out
+    assert content() == original
+
+
+def test_a_revision_in_the_spreadsheet_adds_a_version_and_keeps_history(tmp_path: Path) -> None:
+    run("load_violation_catalogue")
+    exported = tmp_path / "目录.xlsx"
+    run("export_violation_catalogue", str(exported), "--code", "AQ-001")
+    header, rows = sheet_rows(exported)
+    col = {name: header.index(name) for name in header}
+    revision = []
+    for row in rows:  # the admin copies the four levels and edits them as the 2022 revision
+        new = list(row)
+        new[col["基准生效日期"]] = date(2022, 7, 1)
+        new[col["基准文件"]] = "某市应急管理局安全生产行政处罚自由裁量基准（2022年修订）"
+        new[col["基准文号"]] = "某应急规〔2022〕3号"
+        if new[col["裁量阶次"]] == "一般":
+            new[col["阶次罚款下限（元）"]], new[col["阶次罚款上限（元）"]] = 5000, 20000
+        if new[col["裁量阶次"]] == "轻微":
+            new[col["阶次罚款上限（元）"]] = 5000
+        revision.append(new)
+    edited = tmp_path / "修订.xlsx"
+    write_sheet(edited, header, rows + revision)
+
+    out = run("import_violation_catalogue", str(edited))
+
+    assert "新增裁量基准版本：AQ-001 自 2022-07-01 起" in out
+    assert "AQ-001 自 2021-09-01 起的版本至 2022-06-30" in out
+    vt = ViolationType.objects.get(code="AQ-001")
+    old = benchmark_level(violation_type=vt, on=date(2022, 6, 30), severity="general")
+    new = benchmark_level(violation_type=vt, on=date(2022, 7, 1), severity="general")
+    assert (old.fine_min, old.fine_max) == (D(10000), D(20000) + D(10000))
+    assert (new.fine_min, new.fine_max) == (D(5000), D(20000))
+    before = snapshot()
+    assert "未作改动" in run("import_violation_catalogue", str(edited))  # twice: no change
+    assert snapshot() == before
+
+
+def test_a_spreadsheet_with_one_bad_row_imports_nothing_and_names_the_row(tmp_path: Path) -> None:
+    run("load_violation_catalogue")
+    exported = tmp_path / "目录.xlsx"
+    run("export_violation_catalogue", str(exported))
+    header, rows = sheet_rows(exported)
+    col = {name: header.index(name) for name in header}
+    BenchmarkLevel.objects.all().delete()
+    DiscretionBenchmark.objects.all().delete()
+    ViolationArticle.objects.all().delete()
+    ViolationType.objects.all().delete()
+    # Row 7 is AQ-002's general level (1万元以上3万元以下): raise it above the statutory maximum.
+    assert rows[5][:1] == ["AQ-002"] and rows[5][col["裁量阶次"]] == "一般"
+    rows[5][col["阶次罚款上限（元）"]] = 250000
+    bad = tmp_path / "有误.xlsx"
+    write_sheet(bad, header, rows)
+
+    err = StringIO()
+    with pytest.raises(CommandError, match="导入失败：共 1 处错误，未导入任何数据"):
+        call_command("import_violation_catalogue", str(bad), stdout=StringIO(), stderr=err)
+    assert (
+        err.getvalue().strip()
+        == "第7行：一般阶次罚款幅度（10000元以上250000元以下）超出法定幅度（200000元以下）"
+    )
+    assert not ViolationType.objects.exists()
+    assert not DiscretionBenchmark.objects.exists()
+
+
+def test_every_bad_row_is_reported_with_its_number_and_what_is_wrong(tmp_path: Path) -> None:
+    run("load_violation_catalogue")
+    exported = tmp_path / "目录.xlsx"
+    run("export_violation_catalogue", str(exported), "--code", "AQ-001", "--code", "AQ-008")
+    header, rows = sheet_rows(exported)
+    col = {name: header.index(name) for name in header}
+    revision = [list(r) for r in rows[:4]]
+    for r in revision:
+        r[col["基准生效日期"]] = "2023-01-01"
+    revision[0][col["阶次罚款上限（元）"]] = "一万"  # row 10
+    revision[1][col["裁量阶次"]] = "特别严重"  # row 11
+    revision[2][col["处罚依据"]] = "安全生产法第九十七条"  # row 12: no 书名号, and differs from row 2
+    rows[4][col["可处警告"]] = "Y"  # row 6
+    rows[5][col["适用情形"]] = "改写了历史版本的情形"  # row 7
+    bad = tmp_path / "有误.xlsx"
+    write_sheet(bad, header, rows + revision)
+    before = snapshot()
+
+    with pytest.raises(CatalogueError) as refused:
+        from casefiles.catalogue.spreadsheet import catalogue_import
+
+        catalogue_import(source=bad)
+
+    messages = [str(p) for p in refused.value.problems]
+    assert any(m.startswith("第6行：“可处警告”应填“是”或“否”，实为“Y”") for m in messages), messages
+    assert any(m.startswith("第7行：") and "导入不改写历史版本" in m for m in messages), messages
+    assert any(m.startswith("第10行：“阶次罚款上限（元）”不是金额：“一万”") for m in messages), messages
+    assert any(
+        m.startswith("第11行：“裁量阶次”应为轻微、一般、较重、严重之一，实为“特别严重”") for m in messages
+    )
+    assert any(m.startswith("第12行：“处罚依据”") and "书名号" in m for m in messages), messages
+    assert snapshot() == before
