@@ -386,6 +386,11 @@ class Case(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, verbose_name="承办人员", related_name="handled_cases"
     )
     complex = models.BooleanField("疑难复杂", default=False)
+    # 裁量阶次 the handlers chose for this case under the discretion benchmark in force at filing.
+    severity = models.CharField("裁量阶次", max_length=10, choices=BenchmarkLevel.Severity.choices, blank=True)
+    # 涉嫌犯罪: the case must go to the judicial organs (Art. 27), never be closed by a fine (以罚代刑).
+    criminal_suspicion = models.BooleanField("涉嫌犯罪", default=False)
+    criminal_suspicion_note = models.TextField("涉嫌犯罪情况", blank=True)
     is_major = models.BooleanField("重大案件", default=False, db_index=True)
     state = FSMField("状态", default=CaseState.DRAFT, choices=CaseState.choices, protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import User
 from casefiles.models import Case, Transfer
 from casefiles.penalties import Penalty
-from workflow.models import Vote
+from workflow.models import Meeting, Vote
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -149,14 +149,36 @@ class OnsiteDecisionForm(PenaltyForm):
 
 
 class ConcludeForm(DecideForm):
-    held_at = forms.DateTimeField(label="会议时间")
+    """The deliberation's conclusion: either in a meeting already recorded (`meeting`, which may
+    have several cases on its agenda) or, for a meeting on this case alone, with its particulars."""
+
+    meeting = forms.ModelChoiceField(
+        label="会议",
+        queryset=Meeting.objects.all(),
+        required=False,
+        help_text="已登记的案审会（可审议多个案件）",
+    )
+    held_at = forms.DateTimeField(label="会议时间", required=False)
     chair = forms.ModelChoiceField(label="主持人", queryset=User.objects.all(), required=False)
-    attendees = forms.ModelMultipleChoiceField(label="出席委员", queryset=User.objects.all())
+    attendees = forms.ModelMultipleChoiceField(label="出席委员", queryset=User.objects.all(), required=False)
     votes = forms.JSONField(
         label="表决", help_text='{"委员用户ID": {"choice": "agree|disagree|abstain", "opinion": "…"}}'
     )
-    minutes = forms.CharField(label="会议纪要", widget=forms.Textarea, max_length=20000)
+    minutes = forms.CharField(label="会议纪要", widget=forms.Textarea, max_length=20000, required=False)
     conclusion = forms.CharField(label="讨论结论", widget=forms.Textarea, max_length=5000)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors or data.get("meeting") is not None:
+            return data
+        missing = {
+            name: ["未选择已登记的会议时必填"]
+            for name in ("held_at", "attendees", "minutes")
+            if not data.get(name)
+        }
+        for name, messages in missing.items():
+            self.add_error(name, messages[0])
+        return data
 
     def clean_votes(self) -> dict[int, tuple[str, str]]:
         raw = self.cleaned_data["votes"]

@@ -120,6 +120,18 @@ def special_service_av_recorded(case: Case, ctx: StepContext) -> Reason | None:
 # --- penalty ----------------------------------------------------------------------------------------
 
 
+def no_criminal_suspicion(case: Case, ctx: StepContext) -> Reason | None:
+    """行政处罚法 Art. 27 and 《行政执法机关移送涉嫌犯罪案件的规定》: a case suspected of a crime
+    goes to the public security organs; it may not be settled with an administrative penalty
+    instead (以罚代刑)."""
+    if case.criminal_suspicion:
+        return Reason(
+            "criminal_suspicion",
+            "本案涉嫌犯罪，应当依法移送公安机关（行政处罚法第二十七条），不得以行政处罚代替刑事处罚",
+        )
+    return None
+
+
 def proposed_penalty_set(case: Case, ctx: StepContext) -> Reason | None:
     if Penalty.from_json(case.proposed_penalty).is_empty:
         return Reason("proposed_penalty_missing", "未填写拟作出的行政处罚")

@@ -173,6 +173,10 @@ class Meeting(models.Model):
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="出席委员", related_name="meetings_attended"
     )
+    invited = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="通知参会委员", related_name="meetings_invited", blank=True
+    )
+    cases = models.ManyToManyField(Case, verbose_name="议题案件", related_name="meetings", blank=True)
     committee_size = models.PositiveSmallIntegerField("委员总数")
 
     class Meta:

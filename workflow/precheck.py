@@ -120,19 +120,40 @@ def _penalty(case: Case) -> Penalty:
 
 @rule("fine_range", "处罚幅度（法定）")
 def fine_within_statutory_range(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """Above the statutory maximum: fail. Below the minimum, or in the tier the law reserves for a
+    party who ignored an order to rectify: warning (the file must show why)."""
+    from casefiles.catalogue.selectors import statutory_fine_check
+
     penalty, vt = _penalty(case), case.violation_type
     if vt is None or not penalty.fine:
         return PASS, "不适用：未拟罚款或未选择违法行为"
-    if vt.fine_max is not None and penalty.fine > vt.fine_max:
-        return FAIL, f"拟罚款 {penalty.fine} 元超过法定上限 {vt.fine_max} 元"
-    if vt.fine_min is not None and penalty.fine < vt.fine_min:
-        return (
-            WARNING,
-            f"拟罚款 {penalty.fine} 元低于法定下限 {vt.fine_min} 元，须有减轻处罚的依据（第三十二条）",
-        )
-    low = f"{vt.fine_min}" if vt.fine_min is not None else "0"
-    high = f"{vt.fine_max}" if vt.fine_max is not None else "不限"
-    return PASS, f"拟罚款 {penalty.fine} 元在法定幅度 {low}–{high} 元内"
+    check = statutory_fine_check(violation_type=vt, fine=penalty.fine)
+    return check.result, check.message
+
+
+@rule("benchmark", "自由裁量基准")
+def fine_within_benchmark(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """The fine against the chosen severity's range in the benchmark in force on the filing date
+    (a revised benchmark applies to cases filed after it). Outside it: a warning to be explained."""
+    from casefiles.catalogue.selectors import benchmark_fine_check
+    from workflow.deadlines import local_date
+
+    penalty, vt = _penalty(case), case.violation_type
+    if vt is None or not penalty.fine:
+        return PASS, "不适用：未拟罚款或未选择违法行为"
+    on = local_date(case.filed_at) if case.filed_at else ctx.today
+    if not case.severity:
+        return WARNING, "未选择裁量阶次（轻微、一般、较重、严重），无法对照自由裁量基准"
+    check = benchmark_fine_check(violation_type=vt, on=on, severity=case.severity, fine=penalty.fine)
+    return check.result, check.message
+
+
+@rule("transfer", "涉嫌犯罪移送")
+def criminal_cases_transferred(case: Case, ctx: StepContext) -> tuple[str, str]:
+    """两法衔接: a case suspected of a crime is transferred, not settled with a fine (以罚代刑)."""
+    if case.criminal_suspicion:
+        return FAIL, f"本案涉嫌犯罪（{case.criminal_suspicion_note}），应移送公安机关，不得以罚代刑"
+    return PASS, "未发现涉嫌犯罪、应当移送司法机关的情形"
 
 
 # --- 程序 -----------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from casefiles.models import Case
 from casefiles.selectors import cases_visible_to
-from workflow.models import CaseEvent
+from workflow.models import CaseEvent, Deliberation, LegalCheck
 from workflow.steps import HANDLER, STEPS
 
 
@@ -57,3 +57,30 @@ def case_history(*, case: Case) -> QuerySet[CaseEvent]:
 
 def role_labels() -> dict[str, str]:
     return dict(Role.choices)
+
+
+def legal_checks_of(*, case: Case) -> QuerySet[LegalCheck]:
+    return (
+        LegalCheck.objects.filter(case=case)
+        .select_related("organisation", "reviewer")
+        .order_by("concluded_at", "pk")
+    )
+
+
+def legal_check_visible(*, check_id: int, user: User) -> LegalCheck | None:
+    return (
+        LegalCheck.objects.filter(pk=check_id, case__in=cases_visible_to(user=user))
+        .select_related(
+            "case__organisation", "case__party", "case__violation_type", "organisation", "reviewer"
+        )
+        .first()
+    )
+
+
+def deliberations_of(*, case: Case) -> QuerySet[Deliberation]:
+    return (
+        Deliberation.objects.filter(case=case)
+        .select_related("meeting__chair", "meeting__organisation")
+        .prefetch_related("meeting__attendees", "votes__member")
+        .order_by("concluded_at", "pk")
+    )

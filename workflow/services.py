@@ -36,6 +36,7 @@ from workflow.context import StepContext
 from workflow.guards import Guard, judges_input
 from workflow.history import history_append
 from workflow.machine import CaseFlow
+from workflow.models import Meeting
 from workflow.precheck import Finding, run_precheck
 from workflow.states import AFTER_DECISION, TERMINAL_STATES, CaseState
 from workflow.steps import BY_KEY, HANDLER, REVIEWER, Step, steps_from
@@ -318,7 +319,18 @@ def _check_officers(officers: list[User]) -> None:
         )
 
 
-DETAIL_FIELDS = ("title", "facts", "party", "violation_type", "complex", "proposed_penalty", "officers")
+DETAIL_FIELDS = (
+    "title",
+    "facts",
+    "party",
+    "violation_type",
+    "complex",
+    "severity",
+    "proposed_penalty",
+    "officers",
+    "criminal_suspicion",
+    "criminal_suspicion_note",
+)
 
 
 @transaction.atomic
@@ -362,6 +374,10 @@ def case_update_details(
         else:
             setattr(case, name, value)
             record[name] = getattr(value, "pk", value)
+    if case.criminal_suspicion and not case.criminal_suspicion_note.strip():
+        raise InvalidInput(
+            "认定涉嫌犯罪的，须写明涉嫌犯罪的情况", errors={"criminal_suspicion_note": ["必填"]}
+        )
     case.full_clean(exclude=["state", "officers"])
     policy = organisation_policy(organisation=case.organisation)
     from workflow.guards import is_major
@@ -494,3 +510,77 @@ def blacklist_add(
     data = {"blacklist": entry.pk, "listed_on": listed_on}
     case_log_change(case, actor=actor, what="blacklist", now=now or timezone.now(), data=data)
     return entry
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor: User,
+    organisation: Organisation,
+    held_at: datetime,
+    minutes: str,
+    attendees: Iterable[User],
+    case_ids: Iterable[int],
+    invited: Iterable[User] = (),
+    chair: User | None = None,
+    now: datetime | None = None,
+) -> Meeting:
+    """案审委员会会议: record a sitting of the committee — who was invited, who attended, the minutes —
+    with the cases on its agenda. Each case is then concluded (`conclude`) with its own votes; a
+    sitting without a quorum is recorded all the same, and the conclusion is refused."""
+    if not actor.has_role(Role.AGENCY_HEAD):
+        raise Forbidden(
+            "只有机关负责人可以登记案审会议", reasons=[Reason("role_required", "需要机关负责人角色")]
+        )
+    if not user_can_see_organisation(user=actor, organisation_id=organisation.pk):
+        raise NotFound("机构不存在")
+    if not minutes.strip():
+        raise InvalidInput("须填写会议纪要", errors={"minutes": ["必填"]})
+    from workflow.steps import committee_of
+
+    committee = committee_of(organisation)
+    invited_ids = {u.pk for u in invited} or set(committee)
+    present = list(attendees)
+    errors: dict[str, list[str]] = {}
+    strangers = sorted(str(u) for u in (*invited, *present) if u.pk not in committee)
+    if strangers:
+        errors["attendees"] = ["以下人员不是本机构案审委员会成员：" + "、".join(dict.fromkeys(strangers))]
+    uninvited = sorted(str(u) for u in present if u.pk not in invited_ids)
+    if uninvited and "attendees" not in errors:
+        errors["attendees"] = ["以下出席人员未被通知参会：" + "、".join(uninvited)]
+    ids = sorted(set(case_ids))
+    if not ids:
+        errors["cases"] = ["至少列入一个待集体讨论的案件"]
+    if errors:
+        raise InvalidInput("；".join(m for msgs in errors.values() for m in msgs), errors=errors)
+    now = now or timezone.now()
+    cases = [case_lock(case_id=pk, actor=actor) for pk in ids]  # ascending ids: one lock order
+    wrong = [
+        c.number or str(c.pk)
+        for c in cases
+        if c.organisation_id != organisation.pk or c.state != CaseState.DELIBERATION
+    ]
+    if wrong:
+        raise InvalidInput(
+            "以下案件不是本机构待集体讨论的案件：" + "、".join(wrong),
+            errors={"cases": ["不是本机构待集体讨论的案件：" + "、".join(wrong)]},
+        )
+    meeting = Meeting.objects.create(
+        organisation=organisation,
+        held_at=held_at,
+        chair=chair or actor,
+        minutes=minutes.strip(),
+        committee_size=len(committee),
+    )
+    meeting.invited.set(invited_ids)
+    meeting.attendees.set(present)
+    meeting.cases.set(cases)
+    for case in cases:
+        case_log_change(
+            case,
+            actor=actor,
+            what="meeting_recorded",
+            now=now,
+            data={"meeting": meeting.pk, "held_at": held_at.isoformat(), "present": len(present)},
+        )
+    return meeting

@@ -348,39 +348,59 @@ def record_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
     case.decided_major = guards.is_major(case, ctx.policy)
 
 
-def conclude_deliberation(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
-    committee = set(
-        case.organisation.users.filter(
-            role_assignments__role=Role.COMMITTEE_MEMBER, is_active=True
-        ).values_list("pk", flat=True)
-    )
-    attendees = list(data["attendees"])
-    strangers = [str(u) for u in attendees if u.pk not in committee]
-    if strangers:
-        raise InvalidInput(
-            "出席人员不是本机构案审委员会成员：" + "、".join(strangers),
-            errors={"attendees": ["以下人员不是案审委员会成员：" + "、".join(strangers)]},
+def committee_of(organisation: Organisation) -> set[int]:
+    return set(
+        organisation.users.filter(role_assignments__role=Role.COMMITTEE_MEMBER, is_active=True).values_list(
+            "pk", flat=True
         )
+    )
+
+
+def conclude_deliberation(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    meeting = data.get("meeting")
+    if meeting is not None:
+        if meeting.organisation_id != case.organisation_id or not meeting.cases.filter(pk=case.pk).exists():
+            raise InvalidInput("本案不在该次会议的议题中", errors={"meeting": ["本案不在该次会议的议题中"]})
+        if meeting.deliberations.filter(case=case).exists():
+            raise InvalidInput("该次会议已对本案作出结论", errors={"meeting": ["已作出结论"]})
+        attendees = list(meeting.attendees.all())
+        committee_size = meeting.committee_size
+    else:
+        committee = committee_of(case.organisation)
+        attendees = list(data["attendees"])
+        strangers = [str(u) for u in attendees if u.pk not in committee]
+        if strangers:
+            raise InvalidInput(
+                "出席人员不是本机构案审委员会成员：" + "、".join(strangers),
+                errors={"attendees": ["以下人员不是案审委员会成员：" + "、".join(strangers)]},
+            )
+        committee_size = len(committee)
+        meeting = Meeting.objects.create(
+            organisation=case.organisation,
+            held_at=data["held_at"],
+            chair=data.get("chair") or ctx.actor,
+            minutes=data["minutes"],
+            committee_size=committee_size,
+        )
+        meeting.attendees.set(attendees)
+        meeting.invited.set(committee)
+        meeting.cases.add(case)
     votes: dict[int, tuple[str, str]] = data["votes"]
-    ctx.scratch["committee_size"] = len(committee)
+    present = {u.pk for u in attendees}
+    outsiders = [pk for pk in votes if pk not in present]
+    if outsiders:
+        raise InvalidInput(
+            "只有出席会议的委员可以表决", errors={"votes": [f"未出席会议的人员不能表决：{outsiders}"]}
+        )
+    ctx.scratch["committee_size"] = committee_size
     ctx.scratch["present"] = len(attendees)
     ctx.scratch["members_without_vote"] = [u for u in attendees if u.pk not in votes]
-    meeting = Meeting.objects.create(
-        organisation=case.organisation,
-        held_at=data["held_at"],
-        chair=data.get("chair") or ctx.actor,
-        minutes=data["minutes"],
-        committee_size=len(committee),
-    )
-    meeting.attendees.set(attendees)
     deliberation = Deliberation.objects.create(
         meeting=meeting, case=case, conclusion=data["conclusion"], concluded_at=ctx.now
     )
-    present = {u.pk for u in attendees}
     Vote.objects.bulk_create(
         Vote(deliberation=deliberation, member_id=pk, choice=choice, opinion=opinion)
         for pk, (choice, opinion) in votes.items()
-        if pk in present
     )
     record_decision(case, ctx, data)
 
@@ -517,7 +537,12 @@ STEPS: tuple[Step, ...] = (
         S.INITIAL_REVIEW,
         Role.OFFICER,
         "调查终结，提交初审",
-        guards=(G.av_list_recorded, G.proposed_penalty_set, G.two_certified_officers),
+        guards=(
+            G.no_criminal_suspicion,
+            G.av_list_recorded,
+            G.proposed_penalty_set,
+            G.two_certified_officers,
+        ),
     ),
     Step("withdraw", S.INVESTIGATING, S.WITHDRAWN, Role.OFFICER, "撤销立案", form=forms.OpinionRequiredForm),
     Step(
@@ -665,7 +690,7 @@ STEPS: tuple[Step, ...] = (
         "集体讨论决定",
         actor=REVIEWER,
         form=forms.ConcludeForm,
-        guards=(G.quorum_present, G.votes_recorded, G.not_heavier_than_notice),
+        guards=(G.no_criminal_suspicion, G.quorum_present, G.votes_recorded, G.not_heavier_than_notice),
         apply=conclude_deliberation,
     ),
     Step(
@@ -676,7 +701,7 @@ STEPS: tuple[Step, ...] = (
         "作出处罚决定",
         actor=REVIEWER,
         form=forms.DecideForm,
-        guards=(G.not_heavier_than_notice,),
+        guards=(G.no_criminal_suspicion, G.not_heavier_than_notice),
         apply=record_decision,
     ),
     Step(

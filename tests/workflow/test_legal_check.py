@@ -34,9 +34,7 @@ def test_a_fine_above_the_statutory_maximum_blocks_approval_without_a_written_re
     with pytest.raises(Conflict) as refused:
         w.fire(case, "approve", w.legal, at(2026, 3, 9), opinion="同意")
     assert refused.value.reasons[0].code == "precheck_fail_unexplained"
-    assert (
-        "处罚幅度（法定）：拟罚款 120000.00 元超过法定上限 100000.00 元" in refused.value.reasons[0].message
-    )
+    assert "处罚幅度（法定）：拟罚款 120000元超过法定上限 100000元" in refused.value.reasons[0].message
     assert not LegalCheck.objects.exists(), "a refused check leaves no record"
 
     reason = "当事人逾期未改正，依第九十七条后段责令停产停业整顿并处十万元以上二十万元以下罚款"
@@ -146,3 +144,41 @@ def test_a_district_case_is_checked_once(db) -> None:
     w = World(two_level_review=True)  # two levels are for streets' cases only
     case = w.fire(to_pre_notice_check(w), "approve", w.legal, at(2026, 3, 9), opinion="同意")
     assert case.state == S.NOTICE and LegalCheck.objects.get().level == 1
+
+
+def test_a_case_suspected_of_a_crime_is_transferred_not_fined(world: World) -> None:
+    from casefiles.models import Transfer
+    from workflow.services import case_update_details
+
+    w = world
+    case = w.case(now=at(2026, 3, 1))
+    w.fire(case, "submit_filing", w.officer1, at(2026, 3, 2))
+    w.fire(case, "approve_filing", w.head, at(2026, 3, 3))
+    w.propose(case, at(2026, 3, 4), fine=Decimal("80000"))
+    with pytest.raises(InvalidInput) as bad:
+        case_update_details(case_id=case.pk, actor=w.officer1, changes={"criminal_suspicion": True})
+    assert bad.value.errors == {"criminal_suspicion_note": ["必填"]}
+    case_update_details(
+        case_id=case.pk,
+        actor=w.officer1,
+        changes={
+            "criminal_suspicion": True,
+            "criminal_suspicion_note": "违章指挥造成一人死亡，涉嫌重大责任事故罪",
+        },
+    )
+    with pytest.raises(Conflict) as refused:
+        w.fire(case, "submit_review", w.officer1, at(2026, 3, 5))
+    assert refused.value.reasons[0].code == "criminal_suspicion"
+    assert "不得以行政处罚代替刑事处罚" in refused.value.reasons[0].message
+    case = w.fire(
+        case,
+        "transfer",
+        w.officer1,
+        at(2026, 3, 6),
+        opinion="涉嫌重大责任事故罪，移送公安机关",
+        authority_kind="police",
+        authority_name="市公安局",
+        persons=2,
+    )
+    assert case.state == S.TRANSFERRED
+    assert Transfer.objects.get(case=case).persons == 2

@@ -79,9 +79,73 @@ def test_legal_basis(world: World) -> None:
 def test_fine_within_the_statutory_range(world: World) -> None:
     w = world
     f = finding(w, investigating(w, fine="100000"), "fine_range")
-    assert f.result == P.PASS and "在法定幅度 0.00–100000.00 元内" in f.detail
+    assert (f.result, f.detail) == (P.PASS, "拟罚款 100000元在法定幅度（100000元以下）内")
     f = finding(w, investigating(w, fine="100000.01"), "fine_range")
-    assert (f.result, f.detail) == (P.FAIL, "拟罚款 100000.01 元超过法定上限 100000.00 元")
+    assert (f.result, f.detail) == (P.FAIL, "拟罚款 100000.01元超过法定上限 100000元")
+
+
+def benchmarks(w: World) -> None:
+    """The bureau's benchmark for the test violation, revised on 1 March 2022."""
+    from casefiles.catalogue.services import BenchmarkSpec, LevelSpec, benchmark_add
+
+    def levels(general_max: str) -> list[LevelSpec]:
+        return [
+            LevelSpec("minor", "首次违法且及时改正", fine_min=Decimal("0"), fine_max=Decimal("10000")),
+            LevelSpec("general", "一般情形", fine_min=Decimal("10000"), fine_max=Decimal(general_max)),
+            LevelSpec("serious", "涉及人数较多", fine_min=Decimal(general_max), fine_max=Decimal("100000")),
+        ]
+
+    benchmark_add(
+        violation_type=w.vt,
+        spec=BenchmarkSpec(
+            date(2019, 1, 1), "区应急管理局行政处罚自由裁量基准（2019）", levels=levels("50000")
+        ),
+    )
+    benchmark_add(
+        violation_type=w.vt,
+        spec=BenchmarkSpec(
+            date(2022, 3, 1), "区应急管理局行政处罚自由裁量基准（2022修订）", levels=levels("30000")
+        ),
+    )
+
+
+def test_a_fine_within_the_law_but_above_the_benchmark_is_a_warning(world: World) -> None:
+    w = world
+    benchmarks(w)
+    case = investigating(w, fine="40000")  # filed 2026: the 2022 revision applies
+    f = finding(w, case, "benchmark")
+    assert (f.result, f.detail) == (
+        P.WARNING,
+        "未选择裁量阶次（轻微、一般、较重、严重），无法对照自由裁量基准",
+    )
+    Case.objects.filter(pk=case.pk).update(severity="general")
+    f = finding(w, case, "benchmark")
+    assert f.result == P.WARNING
+    assert "拟罚款 40000元不在“一般”阶次的裁量幅度（10000元以上30000元以下）内" in f.detail
+    assert "2022修订" in f.detail
+    assert finding(w, case, "fine_range").result == P.PASS, "within the law all the same"
+    Case.objects.filter(pk=case.pk).update(severity="serious")
+    assert finding(w, case, "benchmark").result == P.PASS
+
+
+def test_a_benchmark_revision_applies_by_filing_date(world: World) -> None:
+    w = world
+    benchmarks(w)
+    case = investigating(w, fine="40000")
+    Case.objects.filter(pk=case.pk).update(severity="general", filed_at=at(2022, 2, 28))
+    f = finding(w, case, "benchmark")  # filed the day before the revision: the 2019 range (≤ 50,000)
+    assert f.result == P.PASS and "10000元以上50000元以下" in f.detail
+    Case.objects.filter(pk=case.pk).update(filed_at=at(2022, 3, 1))
+    assert finding(w, case, "benchmark").result == P.WARNING
+
+
+def test_criminal_suspicion_must_be_transferred(world: World) -> None:
+    w = world
+    case = investigating(w)
+    assert finding(w, case, "transfer").result == P.PASS
+    Case.objects.filter(pk=case.pk).update(criminal_suspicion=True, criminal_suspicion_note="造成一人死亡")
+    f = finding(w, case, "transfer")
+    assert f.result == P.FAIL and "不得以罚代刑" in f.detail
 
 
 def test_av_records(world: World) -> None:
