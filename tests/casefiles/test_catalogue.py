@@ -6,12 +6,14 @@ from datetime import date
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from casefiles.catalogue.articles import ArticleSpec, articles_text, chinese_number, parse_articles
@@ -594,3 +596,111 @@ def test_every_bad_row_is_reported_with_its_number_and_what_is_wrong(tmp_path: P
     )
     assert any(m.startswith("第12行：“处罚依据”") and "书名号" in m for m in messages), messages
     assert snapshot() == before
+
+
+# --- admin ----------------------------------------------------------------------------------------------
+
+
+def posted(response: Any) -> dict[str, Any]:
+    """The data an admin page would post back unchanged: main form, inline management forms and rows."""
+    data: dict[str, Any] = {}
+
+    def put(form: Any) -> None:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+
+    put(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        put(formset.management_form)
+        for form in formset.forms:
+            put(form)
+    return data
+
+
+def level_rows(prefix: str, rows: list[tuple[str, int | None, int | None]]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": len(rows),
+        f"{prefix}-INITIAL_FORMS": 0,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+    for i, (severity, low, high) in enumerate(rows):
+        data |= {f"{prefix}-{i}-severity": severity, f"{prefix}-{i}-conditions": f"{severity} 情形"}
+        if low is not None:
+            data |= {f"{prefix}-{i}-fine_min": low, f"{prefix}-{i}-fine_max": high}
+    return data
+
+
+def test_admin_adds_a_revision_with_levels_and_refuses_bad_ones_in_chinese(admin_client: Any) -> None:
+    run("load_violation_catalogue")
+    vt = ViolationType.objects.get(code="AQ-008")  # 五万元以下；逾期未改正 五万元以上二十万元以下
+    add = reverse("admin:casefiles_discretionbenchmark_add")
+    assert admin_client.get(add + f"?violation_type={vt.pk}").status_code == 200
+    base = {
+        "violation_type": vt.pk,
+        "effective_from": "2023-03-01",
+        "document_title": "某区应急管理局安全生产行政处罚自由裁量基准（2023年修订）",
+        "document_number": "某应急〔2023〕12号",
+    }
+
+    refused = admin_client.post(
+        add, base | level_rows("levels", [("general", 5000, 30000), ("serious", 20000, 250000)])
+    )
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "较重阶次罚款幅度（20000元以上250000元以下）超出法定幅度（200000元以下）" in text
+    assert DiscretionBenchmark.objects.filter(violation_type=vt).count() == 1
+
+    accepted = admin_client.post(
+        add,
+        base
+        | level_rows("levels", [("minor", None, None), ("general", 5000, 30000), ("severe", 30000, 50000)]),
+    )
+    assert accepted.status_code == 302, accepted.content.decode()[:3000]
+    old, new = DiscretionBenchmark.objects.filter(violation_type=vt).order_by("effective_from")
+    assert old.effective_to == date(2023, 2, 28)
+    assert new.effective_to is None and new.levels.count() == 3
+    assert benchmark_for(violation_type=vt, on=date(2023, 3, 1)) == new
+
+    # A version inside an earlier version's period is refused, with the periods named.
+    inside = admin_client.post(
+        add, base | {"effective_from": "2022-01-01"} | level_rows("levels", [("general", 5000, 30000)])
+    )
+    assert (
+        "AQ-008 的裁量基准版本（2022-01-01 起（现行有效））与已有版本（2021-09-01 起至 2023-02-28）时间重叠"
+        in inside.content.decode()
+    )
+    backwards = admin_client.post(
+        add,
+        base | {"effective_from": "2024-01-01", "effective_to": "2023-12-31"} | level_rows("levels", []),
+    )
+    assert "失效日期不能早于生效日期" in backwards.content.decode()
+    assert DiscretionBenchmark.objects.filter(violation_type=vt).count() == 2
+
+
+def test_admin_edits_an_entry_and_derives_its_basis_text_from_the_articles(admin_client: Any) -> None:
+    run("load_violation_catalogue")
+    vt = ViolationType.objects.get(code="AQ-001")
+    change = reverse("admin:casefiles_violationtype_change", args=[vt.pk])
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    assert "新增裁量基准版本（修订）" in page.content.decode()
+    data = posted(page)
+
+    # Narrowing the statutory range below the benchmark's levels is refused.
+    narrowed = admin_client.post(
+        change, data | {"fine_max": "50000", "overdue_fine_min": "", "overdue_fine_max": ""}
+    )
+    assert "超出法定幅度（50000元以下）" in narrowed.content.decode()
+
+    # Editing an article reference rewrites the display text.
+    legal_row = next(k for k, v in data.items() if k.endswith("-role") and v == "legal").rsplit("-", 1)[0]
+    data[f"{legal_row}-paragraph"] = "1"
+    saved = admin_client.post(change, data)
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    vt.refresh_from_db()
+    assert vt.legal_basis == "《中华人民共和国安全生产法》第二十八条第一款"
