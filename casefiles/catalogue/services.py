@@ -342,7 +342,7 @@ def violation_type_articles_set(
 
 def violation_type_basis_refresh(*, violation_type: ViolationType) -> None:
     """Derive 违法依据 / 处罚依据 text from the structured references (kept as is where there are none)."""
-    refs = {role: [] for role in ViolationArticle.Role.values}  # type: dict[str, list[ArticleSpec]]
+    refs: dict[str, list[ArticleSpec]] = {role: [] for role in ViolationArticle.Role.values}
     for a in violation_type.articles.select_related("law").order_by("role", "position"):
         refs[a.role].append(ArticleSpec(a.law.name, a.article, a.paragraph, a.item))
     changed = []
