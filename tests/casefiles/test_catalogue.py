@@ -123,7 +123,7 @@ def test_article_references_round_trip_between_text_and_data() -> None:
 
 def test_starter_set_loads_with_articles_ranges_and_benchmarks_within_them() -> None:
     out = run("load_violation_catalogue")
-    assert "新增违法行为 27 项" in out
+    assert "新增违法行为 29 项" in out
 
     entries = ViolationType.objects.prefetch_related("articles__law", "benchmarks__levels")
     assert entries.count() >= 15
@@ -484,7 +484,7 @@ def test_spreadsheet_round_trip_rebuilds_the_same_catalogue(tmp_path: Path) -> N
     run("load_violation_catalogue")
     original = content()
     exported = tmp_path / "目录.xlsx"
-    assert "已导出 108 行" in run("export_violation_catalogue", str(exported))
+    assert "已导出 116 行" in run("export_violation_catalogue", str(exported))
     header, rows = sheet_rows(exported)
     assert header[:6] == ["编码", "违法行为", "执法领域", "处罚对象", "违法依据", "处罚依据"]
     assert rows[0][4] == "《中华人民共和国安全生产法》第二十八条"
@@ -499,7 +499,7 @@ def test_spreadsheet_round_trip_rebuilds_the_same_catalogue(tmp_path: Path) -> N
     ViolationType.objects.all().delete()
     Law.objects.all().delete()
     out = run("import_violation_catalogue", str(exported))
-    assert "新增违法行为 27 项" in out
+    assert "新增违法行为 29 项" in out
     assert content() == original
 
 
