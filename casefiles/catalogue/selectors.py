@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from casefiles.catalogue.values import SEVERITY_LABELS, Envelope, range_text, yuan
-from casefiles.models import BenchmarkLevel, DiscretionBenchmark, ViolationType
+from casefiles.models import SEVERITY_ORDER, BenchmarkLevel, DiscretionBenchmark, ViolationType
 
 PASS, WARNING, FAIL = "pass", "warning", "fail"
 
@@ -42,6 +42,25 @@ def benchmark_level(*, violation_type: ViolationType, on: date, severity: str) -
         .order_by("-benchmark__effective_from")
         .first()
     )
+
+
+def benchmark_level_for_fine(
+    *, violation_type: ViolationType, on: date, fine: Decimal
+) -> BenchmarkLevel | None:
+    """The lightest level of the version in force whose range holds `fine` (a shared boundary such as
+    3万 in 1万–3万 / 3万–6万 belongs to the lighter level): a suggestion for the severity, never a decision."""
+    benchmark = benchmark_for(violation_type=violation_type, on=on)
+    if benchmark is None:
+        return None
+    fine = Decimal(fine)
+    for level in sorted(benchmark.levels.all(), key=lambda lv: SEVERITY_ORDER.index(lv.severity)):
+        if (
+            level.fine_min is not None
+            and level.fine_max is not None
+            and level.fine_min <= fine <= level.fine_max
+        ):
+            return level
+    return None
 
 
 @dataclass(frozen=True)

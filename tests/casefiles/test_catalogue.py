@@ -24,6 +24,7 @@ from casefiles.catalogue.selectors import (
     benchmark_fine_check,
     benchmark_for,
     benchmark_level,
+    benchmark_level_for_fine,
     statutory_fine_check,
 )
 from casefiles.catalogue.services import (
@@ -288,6 +289,20 @@ def test_fine_checks_against_the_law_and_the_benchmark() -> None:
     assert (
         statutory_fine_check(violation_type=vt, fine=D(80000)).result == PASS
     )  # within the law all the same
+
+    # Suggesting a severity from a fine: shared boundaries belong to the lighter level.
+    suggest = {
+        fine: getattr(benchmark_level_for_fine(violation_type=vt, on=day, fine=D(fine)), "severity", None)
+        for fine in (5000, 10000, 10001, 60000, 100000, 150000)
+    }
+    assert suggest == {
+        5000: "minor",
+        10000: "minor",
+        10001: "general",
+        60000: "serious",
+        100000: "severe",
+        150000: None,
+    }
 
     no_benchmark = violation("OLD-1")
     assert (
