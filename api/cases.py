@@ -20,7 +20,7 @@ from api.inspections import resolve_party, resolve_users
 from api.pagination import HistoryPagination, PagePagination
 from api.permissions import require_role, visible_organisation
 from api.serializers import CaseEventOut, CaseListOut, CaseOut, PartyIn, PenaltyIO, ViolationTypeOut
-from casefiles.models import Case, Inspection, ViolationType
+from casefiles.models import BenchmarkLevel, Case, Inspection, ViolationType
 from casefiles.penalties import Penalty
 from casefiles.selectors import cases_visible_to, overdue_q
 from core.errors import InvalidInput, NotFound
@@ -173,8 +173,13 @@ class CaseDetail(APIView):
         party = PartyIn(required=False)
         violation_type = IdField(required=False)
         complex = serializers.BooleanField(required=False)
+        severity = serializers.ChoiceField(
+            choices=[("", "未选择"), *BenchmarkLevel.Severity.choices], required=False, help_text="裁量阶次"
+        )
         proposed_penalty = PenaltyIO(required=False)
         officers = serializers.ListField(child=IdField(), max_length=20, required=False)
+        criminal_suspicion = serializers.BooleanField(required=False, help_text="涉嫌犯罪，应移送公安机关")
+        criminal_suspicion_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
         expected_version = serializers.IntegerField(
             required=False, min_value=0, max_value=2**31 - 1, help_text="防止覆盖他人的修改"
         )
@@ -194,7 +199,14 @@ class CaseDetail(APIView):
         values = dict(data.validated_data)
         expected = values.pop("expected_version", None)
         changes: dict = {}
-        for name in ("title", "facts", "complex"):
+        for name in (
+            "title",
+            "facts",
+            "complex",
+            "severity",
+            "criminal_suspicion",
+            "criminal_suspicion_note",
+        ):
             if name in values:
                 changes[name] = values[name]
         if "violation_type" in values:

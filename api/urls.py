@@ -1,7 +1,7 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, cases, evidence, inspections, notifications, organisations, tasks, users
+from api import auth, cases, evidence, inspections, legal, notifications, organisations, tasks, users
 from api import reports as report_views
 from api.exceptions import not_found_view
 
@@ -37,6 +37,14 @@ urlpatterns = [
     path("cases/<id:pk>/transitions/", cases.CaseTransitions.as_view(), name="api-case-transitions"),
     path("cases/<id:pk>/transitions/<str:name>/", cases.FireTransition.as_view(), name="api-case-fire"),
     path("cases/<id:pk>/history/", cases.CaseHistory.as_view(), name="api-case-history"),
+    path("cases/<id:pk>/precheck/", legal.CasePrecheck.as_view(), name="api-case-precheck"),
+    path("cases/<id:pk>/legal-checks/", legal.CaseLegalChecks.as_view(), name="api-case-legal-checks"),
+    path("cases/<id:pk>/hearing/", legal.CaseHearing.as_view(), name="api-case-hearing"),
+    path("cases/<id:pk>/deliberations/", legal.CaseDeliberations.as_view(), name="api-case-deliberations"),
+    path(
+        "legal-checks/<id:pk>/opinion.docx", legal.LegalOpinionDocx.as_view(), name="api-legal-opinion-docx"
+    ),
+    path("meetings/", legal.MeetingCreate.as_view(), name="api-meetings"),
     path("cases/<id:pk>/evidence/", evidence.EvidenceListUpload.as_view(), name="api-evidence"),
     path("cases/<id:pk>/evidence/uploads/", evidence.UploadStart.as_view(), name="api-evidence-upload-start"),
     path("cases/<id:pk>/evidence/<id:eid>/", evidence.EvidenceDetail.as_view(), name="api-evidence-detail"),

@@ -77,11 +77,17 @@ POLICY: dict[str, tuple[int | str, ...]] = {
     "POST /cases/{id}/transitions/approve_filing/": (401, "403/404", "200/404", "403/404", "403/404", "403/404", "403/404", "403/404", "403/404"),
     "GET /cases/{id}/history/":                     (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
     "GET /tasks/":                                  (401, "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200"),
+    "GET /cases/{id}/precheck/":                    (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "GET /cases/{id}/legal-checks/":                (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "GET /cases/{id}/deliberations/":               (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "GET /reports/annual/":                         (401, "403/403", "403/403", "403/403", "403/403", "200/404", "403/403", "200/404", "200/404"),
 }
 # fmt: on
 # Notes on the rows: the district officer is officer1, who handles every fixture case, so he may edit
 # and submit it, and may not approve its filing (he lacks the role, and he handles it). The submit_filing
 # row fires on a draft case, the approve_filing row on a case in filing_review (a fresh case per cell).
+# The annual figures are for report viewers, agency heads and admins (SPEC §1); the role is checked
+# before the organisation, so other roles get 403 even for an organisation outside their subtree.
 
 EXPECTED: dict[tuple[str, str, str], int] = {}
 for _endpoint, (_anonymous, *_cells) in POLICY.items():
@@ -263,6 +269,10 @@ REQUESTS: dict[str, Callable[[Fixture], Req]] = {
     "POST /cases/{id}/transitions/approve_filing/": lambda fx: fire(fx, fx.new_filing(), "approve_filing"),
     "GET /cases/{id}/history/": lambda fx: Req("get", f"/cases/{fx.draft.pk}/history/"),
     "GET /tasks/": lambda fx: Req("get", "/tasks/?page_size=200"),
+    "GET /cases/{id}/precheck/": lambda fx: Req("get", f"/cases/{fx.draft.pk}/precheck/"),
+    "GET /cases/{id}/legal-checks/": lambda fx: Req("get", f"/cases/{fx.draft.pk}/legal-checks/"),
+    "GET /cases/{id}/deliberations/": lambda fx: Req("get", f"/cases/{fx.draft.pk}/deliberations/"),
+    "GET /reports/annual/": lambda fx: Req("get", f"/reports/annual/?organisation={fx.w.district.pk}&year=2026"),
 }
 
 
@@ -300,7 +310,7 @@ def listed_keys(fx: Fixture, body: dict) -> set[str]:
 def test_policy_table_covers_every_role_and_actor() -> None:
     assert set(ROLES) == set(Role.values), "a new role needs a column in POLICY"
     assert set(POLICY) == set(REQUESTS)
-    assert len(EXPECTED) == len(POLICY) * len(ACTORS) == 20 * 17
+    assert len(EXPECTED) == len(POLICY) * len(ACTORS) == 24 * 17
     assert set(EXPECTED.values()) <= {200, 201, 401, 403, 404}
 
 
