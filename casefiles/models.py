@@ -517,6 +517,9 @@ class Evidence(models.Model):
         EXPIRED = "expired", "到期已销毁"
 
     AV_KINDS = (Kind.VIDEO, Kind.AUDIO)
+    # A recording that was verified and later destroyed at the end of its retention period still
+    # proves the activity was recorded (coverage of past years, closed cases).
+    RECORDED_STATUSES = (Status.VERIFIED, Status.EXPIRED)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
     activity = models.ForeignKey(

@@ -34,7 +34,7 @@ def av_activities_covered(*, case: Case, kinds: Iterable[str]) -> list[tuple[Cas
     )
     covered = set(
         Evidence.objects.filter(
-            activity__in=activities, status=Evidence.Status.VERIFIED, kind__in=Evidence.AV_KINDS
+            activity__in=activities, status__in=Evidence.RECORDED_STATUSES, kind__in=Evidence.AV_KINDS
         ).values_list("activity_id", flat=True)
     )
     return [(a, a.pk in covered) for a in activities]

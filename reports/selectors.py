@@ -394,7 +394,7 @@ def _av(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
     # (casefiles.selectors.av_activities_covered): a photo or an unverified upload does not cover it.
     covered = Exists(
         Evidence.objects.filter(
-            activity=OuterRef("pk"), status=Evidence.Status.VERIFIED, kind__in=Evidence.AV_KINDS
+            activity=OuterRef("pk"), status__in=Evidence.RECORDED_STATUSES, kind__in=Evidence.AV_KINDS
         )
     )
     return _aggregate(

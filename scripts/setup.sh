@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Create .venv (if missing) and install the project with its development dependencies.
+# Install the Debian packages the documents need (if missing), create .venv (if missing) and
+# install the project with its development dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
