@@ -58,10 +58,12 @@ from accounts.models import Certificate, Organisation, User
 from accounts.policy import AvActivity
 from accounts.roles import Role
 from accounts.services import certificate_issue, organisation_create, user_create
+from casefiles.catalogue.selectors import benchmark_level_for_fine
+from casefiles.catalogue.starter import starter_catalogue_load
 from casefiles.evidence import EvidenceMeta, evidence_upload
 from casefiles.models import Case, CaseActivity, Evidence, Inspection, Party, ViolationType
 from casefiles.penalties import Penalty
-from casefiles.services import inspection_record, party_create, violation_type_upsert
+from casefiles.services import inspection_record, party_create
 from casefiles.validators import credit_code_check_char, id_number_check_char
 from core.errors import DomainError
 from workflow import deadlines, services
@@ -184,105 +186,22 @@ USERNAMES_HELP = _usernames_help()
 
 # --- the violation catalogue (安全生产法 2021 and two rules made under it) ------------------------------
 
-VIOLATION_TYPES: tuple[tuple[str, str, str, str, int, int], ...] = (
-    # (code, 违法行为, 违法依据, 处罚依据, statutory fine min, max in yuan)
-    (
-        "AQ-01",
-        "未按照规定对从业人员进行安全生产教育和培训",
-        "《中华人民共和国安全生产法》第二十八条第一款",
-        "《中华人民共和国安全生产法》第九十七条第三项",
-        0,
-        100000,
-    ),
-    (
-        "AQ-02",
-        "特种作业人员未按照规定经专门的安全作业培训并取得相应资格，上岗作业",
-        "《中华人民共和国安全生产法》第三十条第一款",
-        "《中华人民共和国安全生产法》第九十七条第七项",
-        0,
-        100000,
-    ),
-    (
-        "AQ-03",
-        "未在有较大危险因素的生产经营场所和有关设施、设备上设置明显的安全警示标志",
-        "《中华人民共和国安全生产法》第三十五条",
-        "《中华人民共和国安全生产法》第九十九条第一项",
-        0,
-        200000,
-    ),
-    (
-        "AQ-04",
-        "安全设备的安装、使用、检测、改造和报废不符合国家标准或者行业标准",
-        "《中华人民共和国安全生产法》第三十六条第一款",
-        "《中华人民共和国安全生产法》第九十九条第二项",
-        0,
-        200000,
-    ),
-    (
-        "AQ-05",
-        "未为从业人员提供符合国家标准或者行业标准的劳动防护用品",
-        "《中华人民共和国安全生产法》第四十五条",
-        "《中华人民共和国安全生产法》第九十九条第五项",
-        0,
-        200000,
-    ),
-    (
-        "AQ-06",
-        "未采取措施消除事故隐患",
-        "《中华人民共和国安全生产法》第四十一条第二款",
-        "《中华人民共和国安全生产法》第一百零二条",
-        0,
-        50000,
-    ),
-    (
-        "AQ-07",
-        "生产经营场所和员工宿舍未设有符合紧急疏散需要的出口，或者锁闭、封堵疏散通道",
-        "《中华人民共和国安全生产法》第四十二条第二款",
-        "《中华人民共和国安全生产法》第一百零五条第二项",
-        0,
-        50000,
-    ),
-    (
-        "AQ-08",
-        "未按照规定制定生产安全事故应急救援预案或者未定期组织演练",
-        "《中华人民共和国安全生产法》第八十一条",
-        "《中华人民共和国安全生产法》第九十七条第六项",
-        0,
-        100000,
-    ),
-    (
-        "AQ-09",
-        "生产经营单位的主要负责人未履行本法规定的安全生产管理职责",
-        "《中华人民共和国安全生产法》第二十一条",
-        "《中华人民共和国安全生产法》第九十四条第一款",
-        20000,
-        100000,
-    ),
-    (
-        "AQ-10",
-        "对发生一般生产安全事故负有责任",
-        "《中华人民共和国安全生产法》第四条第一款、第二十一条",
-        "《中华人民共和国安全生产法》第一百一十四条第一款第一项",
-        300000,
-        1000000,
-    ),
-    (
-        "AQ-11",
-        "未建立安全生产事故隐患排查治理制度",
-        "《安全生产事故隐患排查治理暂行规定》第四条",
-        "《安全生产事故隐患排查治理暂行规定》第二十六条第一项",
-        0,
-        30000,
-    ),
-    (
-        "AQ-12",
-        "违反操作规程或者安全管理规定作业",
-        "《中华人民共和国安全生产法》第五十七条",
-        "《安全生产违法行为行政处罚办法》第四十五条第一项",
-        0,
-        10000,
-    ),
-)
+# The demo's case plans name violations by short codes; the catalogue entries they stand for come
+# from the starter catalogue (casefiles/data/violation_catalogue.json, loaded like any bureau's).
+CATALOGUE_CODES: dict[str, str] = {
+    "AQ-01": "AQ-001",  # 未按规定对从业人员进行安全生产教育和培训
+    "AQ-02": "AQ-007",  # 特种作业人员未取得相应资格上岗作业
+    "AQ-03": "AQ-008",
+    "AQ-04": "AQ-009",
+    "AQ-05": "AQ-012",
+    "AQ-06": "AQ-019",
+    "AQ-07": "AQ-023",
+    "AQ-08": "AQ-006",
+    "AQ-09": "AQ-024",
+    "AQ-10": "AQ-028",
+    "AQ-11": "AQ-018",
+    "AQ-12": "AQ-029",
+}
 
 # --- parties -------------------------------------------------------------------------------------------
 
@@ -723,15 +642,9 @@ class _Seeder:
         )
 
     def violation_types(self) -> None:
-        for code, name, legal_basis, penalty_basis, fine_min, fine_max in VIOLATION_TYPES:
-            self.vts[code] = violation_type_upsert(
-                code=code,
-                name=name,
-                legal_basis=legal_basis,
-                penalty_basis=penalty_basis,
-                fine_min=Decimal(fine_min),
-                fine_max=Decimal(fine_max),
-            )
+        starter_catalogue_load()
+        by_code = {vt.code: vt for vt in ViolationType.objects.filter(code__in=CATALOGUE_CODES.values())}
+        self.vts = {short: by_code[code] for short, code in CATALOGUE_CODES.items()}
 
     def party(self, key: str) -> Party:
         if key not in self.parties:
@@ -1104,6 +1017,15 @@ class _CaseScript:
                 }
                 if plan.complex:
                     changes["complex"] = True
+                if plan.fine:
+                    # The handlers choose the discretion level the fine falls in (自由裁量阶次).
+                    level = benchmark_level_for_fine(
+                        violation_type=self.case.violation_type,
+                        on=timezone.localtime(self.case.filed_at or self.clock.now).date(),
+                        fine=Decimal(plan.fine),
+                    )
+                    if level is not None:
+                        changes["severity"] = level.severity
                 services.case_update_details(
                     case_id=self.case.pk, actor=self.lead, changes=changes, now=self.clock.after(1)
                 )
