@@ -5,6 +5,7 @@ from web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),

@@ -39,6 +39,56 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case page: particulars, what this user may do now (and why not), the pre-check, the legal
+    checks with their opinions, the hearing, the deliberations, evidence and the history."""
+    from casefiles.models import Evidence
+    from casefiles.selectors import av_coverage
+    from workflow.models import Hearing
+    from workflow.precheck import RESULT_LABELS
+    from workflow.selectors import case_history, deliberations_of, legal_checks_of
+    from workflow.services import case_available_transitions, case_precheck
+
+    case = (
+        cases_visible_to(user=request.user)
+        .select_related("organisation", "party", "violation_type")
+        .prefetch_related("officers")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404("案件不存在")
+    from workflow.models import LegalCheck
+
+    conclusions = dict(LegalCheck.Conclusion.choices)
+    checks = list(legal_checks_of(case=case))
+    for check in checks:
+        check.point_rows = [
+            {**p, "conclusion_label": conclusions.get(p["conclusion"], p["conclusion"])} for p in check.points
+        ]
+    findings = [
+        {**f.as_dict(), "label": RESULT_LABELS[f.result]}
+        for f in case_precheck(case_id=case.pk, actor=request.user)
+    ]
+    return render(
+        request,
+        "web/case.html",
+        {
+            "case": case,
+            "today": timezone.localdate(),
+            "transitions": case_available_transitions(case=case, actor=request.user),
+            "findings": findings,
+            "checks": checks,
+            "hearing": Hearing.objects.filter(case=case).select_related("hearing_officer").first(),
+            "deliberations": deliberations_of(case=case),
+            "evidence": Evidence.objects.filter(case=case).select_related("activity").order_by("pk"),
+            "coverage": av_coverage(case=case),
+            "history": case_history(case=case),
+        },
+    )
+
+
+@login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications_for(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "web/notifications.html", {"page": page})
