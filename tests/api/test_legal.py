@@ -35,9 +35,7 @@ def test_precheck_and_the_opinion_as_a_word_document(world: World) -> None:
     case = to_pre_notice_check(w, fine="120000")
     body = api(w.legal).get(f"/api/v1/cases/{case.pk}/precheck/").json()
     assert body["failed"] == 1, body
-    assert [f["code"] for f in body["findings"] if f["result"] == "fail"] == [
-        "fine_range"
-    ]
+    assert [f["code"] for f in body["findings"] if f["result"] == "fail"] == ["fine_range"]
 
     refused = api(w.legal).post(
         f"/api/v1/cases/{case.pk}/transitions/approve/", {"opinion": "同意"}, format="json"

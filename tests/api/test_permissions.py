@@ -272,7 +272,9 @@ REQUESTS: dict[str, Callable[[Fixture], Req]] = {
     "GET /cases/{id}/precheck/": lambda fx: Req("get", f"/cases/{fx.draft.pk}/precheck/"),
     "GET /cases/{id}/legal-checks/": lambda fx: Req("get", f"/cases/{fx.draft.pk}/legal-checks/"),
     "GET /cases/{id}/deliberations/": lambda fx: Req("get", f"/cases/{fx.draft.pk}/deliberations/"),
-    "GET /reports/annual/": lambda fx: Req("get", f"/reports/annual/?organisation={fx.w.district.pk}&year=2026"),
+    "GET /reports/annual/": lambda fx: Req(
+        "get", f"/reports/annual/?organisation={fx.w.district.pk}&year=2026"
+    ),
 }
 
 
