@@ -387,7 +387,9 @@ class Case(FSMModelMixin, models.Model):
     )
     complex = models.BooleanField("疑难复杂", default=False)
     # 裁量阶次 the handlers chose for this case under the discretion benchmark in force at filing.
-    severity = models.CharField("裁量阶次", max_length=10, choices=BenchmarkLevel.Severity.choices, blank=True)
+    severity = models.CharField(
+        "裁量阶次", max_length=10, choices=BenchmarkLevel.Severity.choices, blank=True
+    )
     # 涉嫌犯罪: the case must go to the judicial organs (Art. 27), never be closed by a fine (以罚代刑).
     criminal_suspicion = models.BooleanField("涉嫌犯罪", default=False)
     criminal_suspicion_note = models.TextField("涉嫌犯罪情况", blank=True)
