@@ -464,7 +464,15 @@ def test_a_case_made_major_by_its_hearing_was_not_double_checked(db: None) -> No
     upload(
         case, w.officer1, b"hearing", title="听证录像", activity=case.hearing.activity, when=at(2025, 3, 25)
     )
-    w.fire(case, "hold_hearing", w.officer1, at(2025, 3, 25, 16), held_on="2025-03-25", report="听证报告", record="听证笔录")
+    w.fire(
+        case,
+        "hold_hearing",
+        w.officer1,
+        at(2025, 3, 25, 16),
+        held_on="2025-03-25",
+        report="听证报告",
+        record="听证笔录",
+    )
     assert w.fire(case, "approve", w.legal, at(2025, 3, 26), opinion="同意").state == S.DELIBERATION
     case = deliberate(w, case, at(2025, 3, 28), "40000")
     assert case.decided_major
