@@ -1,0 +1,274 @@
+"""The annual figures in words: the Chinese prose of the statistics part of a 法治政府建设年度报告.
+
+One source for the Word report and the dashboard. Each paragraph states the figures the way the
+bureaus' published reports do ("全年共执法检查企业…家次，查处违法行为…条，立案…件，同比增长…%"),
+and says something true and readable where a figure is zero or unknown instead of printing "0件"
+or "None": a year-on-year change without a prior-year base is "上年无可比数据", and the case-file
+review figures, unknown until score sheets exist, are left out with a sentence saying so.
+
+Every function takes the report as `reports.selectors.annual_report` returns it (int, Decimal or
+None per figure); JSON-decoded reports (money and percentages as strings) work as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from reports.charts import grade_counts
+from reports.selectors import percent
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二 (section numbers of the report)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n - 1]
+    tens, units = divmod(n, 10)
+    return (
+        (CHINESE_NUMERALS[tens - 1] if tens > 1 else "")
+        + "十"
+        + (CHINESE_NUMERALS[units - 1] if units else "")
+    )
+
+
+# --- numbers as the reports print them ---------------------------------------------------------------------
+
+
+def _dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def wan(value: Any) -> str:
+    """万元 with its two decimals: 292.09."""
+    return f"{_dec(value):.2f}"
+
+
+def pct(value: Any) -> str:
+    """A percentage with its one decimal, or a dash when there is no base: 21.2 → "21.2%"."""
+    return "—" if value is None else f"{_dec(value):.1f}%"
+
+
+def yoy(value: Any) -> str:
+    """同比 as a phrase: 同比增长21.2% / 同比下降3.0% / 与上年持平 / 上年无可比数据."""
+    if value is None:
+        return "上年无可比数据"
+    change = _dec(value)
+    if change > 0:
+        return f"同比增长{change:.1f}%"
+    if change < 0:
+        return f"同比下降{-change:.1f}%"
+    return "与上年持平"
+
+
+def yoy_cell(value: Any) -> str:
+    """同比 in a table cell: +21.2% / −3.0% / 0.0% / —."""
+    if value is None:
+        return "—"
+    change = _dec(value)
+    return f"+{change:.1f}%" if change > 0 else f"{change:.1f}%".replace("-", "−")
+
+
+# --- the report's parts ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of the report, optionally opened by a bold lead-in such as "（一）行政执法公示。"."""
+
+    text: str
+    lead: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+def is_partial_year(year: int, today: date) -> bool:
+    return year >= today.year
+
+
+def period_phrase(year: int, today: date) -> str:
+    if is_partial_year(year, today):
+        return f"{year}年1月1日至{today.month}月{today.day}日"
+    return f"{year}年1月1日至12月31日"
+
+
+def introduction(report: dict[str, Any], *, today: date) -> str:
+    name = report["organisation"]["name"]
+    year = report["year"]
+    children = [r for r in report.get("breakdown", []) if r["scope"] == "subtree"]
+    scope = f"{name}及所属{len(children)}个下级机构" if children else name
+    return (
+        f"{year}年，{name}严格落实行政执法公示、执法全过程记录和重大执法决定法制审核制度，"
+        f"依法履行安全生产行政执法职责。现将本年度行政执法有关数据报告如下。"
+        f"统计范围为{scope}，统计期间为{period_phrase(year, today)}（北京时间），"
+        f"数据由执法办案系统按统一口径自动汇总。"
+    )
+
+
+def enforcement_paragraphs(r: dict[str, Any]) -> list[Paragraph]:
+    paragraphs = []
+    if r["inspections"]:
+        paragraphs.append(
+            Paragraph(
+                f"全年共执法检查企业{r['inspections']}家次，查处违法行为{r['violations_found']}条，"
+                f"责令限期整改{r['rectification_orders']}次。"
+            )
+        )
+    else:
+        paragraphs.append(Paragraph("全年系统中未登记执法检查。"))
+
+    prior = r.get("prior_year") or {}
+    filed, decided = r["cases_filed"], r["penalty_decisions"]
+    if not filed and not decided:
+        before = f"（{prior['year']}年立案{prior['cases_filed']}件）" if prior.get("cases_filed") else ""
+        paragraphs.append(Paragraph(f"全年无立案和行政处罚决定{before}。"))
+        return paragraphs
+    text = f"立案查处违法案件{filed}件，{yoy(r['cases_filed_yoy_pct'])}"
+    if filed:
+        share = percent(r["preventive_cases"], filed)
+        text += f"，其中事前立案{r['preventive_cases']}件，占立案总数的{pct(share)}"
+    text += "。"
+    if decided:
+        summary = f"（其中简易程序{r['summary_decisions']}件）" if r["summary_decisions"] else ""
+        text += (
+            f"作出行政处罚决定{decided}件{summary}，处罚罚款{wan(r['fines_total_wan'])}万元，"
+            f"{yoy(r['fines_yoy_pct'])}"
+        )
+        if r["avg_fine_wan"] is not None:
+            text += f"，案均罚款{wan(r['avg_fine_wan'])}万元"
+        text += f"；罚款5万元以上的案件{r['fines_ge_50k']}件，重大行政处罚案件{r['major_decisions']}件。"
+    else:
+        text += "全年未作出行政处罚决定。"
+    sources = [prior.get("cases_filed_source"), prior.get("fines_total_wan_source")]
+    if "baseline" in sources:
+        text += f"同比基数采用{prior['year']}年度已公布的数据。"
+    paragraphs.append(Paragraph(text))
+    return paragraphs
+
+
+def three_systems_paragraphs(r: dict[str, Any]) -> list[Paragraph]:
+    if r["published"]:
+        publication = (
+            f"本年度作出的执法决定已公示{r['published']}件，按时公示率{pct(r['published_on_time_pct'])}。"
+        )
+    else:
+        publication = "本年度作出的执法决定尚无公示记录。"
+    if r["av_required"]:
+        recording = (
+            f"列入音像记录清单的执法活动{r['av_required']}次，"
+            f"有经校验的音像记录的占{pct(r['av_covered_pct'])}。"
+        )
+    else:
+        recording = "本年度无列入音像记录清单的执法活动。"
+    review = f"全年法制审核案件{r['legal_check_cases']}件，审核退回{r['legal_check_returns']}次"
+    if not r["legal_check_cases"]:
+        review = "全年无经法制审核的案件"
+    if r["major_decisions"] or r["major_double_checked"]:
+        review += (
+            f"；作出重大行政处罚决定{r['major_decisions']}件，本年度作出决定的重大案件中"
+            f"经告知前和决定前两次法制审核的{r['major_double_checked']}件"
+        )
+    review += (
+        f"；案审委员会集体讨论案件{r['deliberations']}件次"
+        if r["deliberations"]
+        else "；全年无提交集体讨论的案件"
+    )
+    review += f"；依当事人申请举行听证{r['hearings']}次。" if r["hearings"] else "；全年未举行听证。"
+    return [
+        Paragraph(publication, lead="（一）行政执法公示。"),
+        Paragraph(recording, lead="（二）执法全过程记录。"),
+        Paragraph(review, lead="（三）重大执法决定法制审核。"),
+    ]
+
+
+def supervision_paragraphs(r: dict[str, Any], *, today: date) -> list[Paragraph]:
+    if r["transfers_to_police"]:
+        persons = f"、{r['persons_transferred']}人" if r["persons_transferred"] else ""
+        transfer = f"向公安机关移送涉嫌犯罪案件{r['transfers_to_police']}件{persons}。"
+    else:
+        transfer = "全年无向公安机关移送的涉嫌犯罪案件。"
+    if r["blacklisted"]:
+        transfer += f"将{r['blacklisted']}个严重违法失信的当事人列入安全生产失信惩戒名单（黑名单）。"
+
+    parts = []
+    if r["reconsiderations"]:
+        parts.append(
+            f"发生行政复议{r['reconsiderations']}件，其中被撤销、变更或确认违法"
+            f"{r['reconsiderations_overturned']}件"
+        )
+    if r["litigations"]:
+        parts.append(f"发生行政诉讼{r['litigations']}件，其中败诉{r['litigations_lost']}件")
+    if parts:
+        if not r["reconsiderations"]:
+            parts.append("未发生行政复议案件")
+        if not r["litigations"]:
+            parts.append("未发生行政诉讼案件")
+        disputes = "全年" + "；".join(parts) + "。"
+    else:
+        disputes = "全年未发生行政复议和行政诉讼案件。"
+
+    paragraphs = [
+        Paragraph(transfer, lead="（一）行政执法与刑事司法衔接。"),
+        Paragraph(disputes, lead="（二）行政复议和行政诉讼。"),
+        Paragraph(casefile_review_sentence(r), lead="（三）案卷评查。"),
+    ]
+    year = r["year"]
+    certified = (
+        f"按{year}年12月31日证件有效期计，持有效行政执法证件的执法人员{r['certified_officers']}人。"
+        if is_partial_year(year, today)
+        else f"截至{year}年12月31日，持有效行政执法证件的执法人员{r['certified_officers']}人。"
+    )
+    paragraphs.append(Paragraph(certified, lead="（四）执法队伍。"))
+    return paragraphs
+
+
+def casefile_review_sentence(r: dict[str, Any]) -> str:
+    reviewed = r.get("casefiles_reviewed")
+    if reviewed is None:
+        return "本年度案卷评查结果未在系统中登记，评查数据不列入本报告。"
+    if not reviewed:
+        return "本年度系统中无已完成评查的案卷。"
+    grades = "、".join(
+        f"{grade}{files}宗" for grade, files in grade_counts(r.get("casefiles_by_grade") or {})
+    )
+    text = f"全年评查执法案卷{reviewed}宗"
+    if grades:
+        text += f"，其中{grades}"
+    if r.get("casefiles_mean_score") is not None:
+        text += f"，平均得分{_dec(r['casefiles_mean_score']):.1f}分"
+    return text + "。"
+
+
+def has_casefile_grades(r: dict[str, Any]) -> bool:
+    return bool(r.get("casefiles_reviewed")) and bool(r.get("casefiles_by_grade"))
+
+
+def statistics_sections(report: dict[str, Any], *, today: date) -> list[Section]:
+    """The prose sections of the statistics part, numbered 一、二、三."""
+    return [
+        Section(f"{ordinal(1)}、执法检查和案件查办情况", enforcement_paragraphs(report)),
+        Section(f"{ordinal(2)}、落实行政执法“三项制度”情况", three_systems_paragraphs(report)),
+        Section(f"{ordinal(3)}、执法监督和执法衔接情况", supervision_paragraphs(report, today=today)),
+    ]
+
+
+def row_name(row: dict[str, Any]) -> str:
+    name = row["organisation"]["name"]
+    return {"own": f"{name}本级", "total": "合计"}.get(row["scope"], name)
+
+
+NOTES: tuple[str, ...] = (
+    "立案数为普通程序案件中立案审批在本年度通过的案件数；处罚决定数、罚款金额按处罚决定作出的日期统计，"
+    "罚款金额以元为单位精确求和后折算为万元，保留两位小数（四舍五入）。",
+    "同比为（本年数 − 上年数）÷ 上年数 × 100%，保留一位小数；上年数为零时不计算同比。",
+    "重大案件双重审核数为本年度作出决定的重大案件中，告知前和决定前法制审核均获通过的案件数。",
+    "列入黑名单按当事人计，同一当事人本年度多次列入只计一次，故合计可能小于各机构之和；"
+    "各机构罚款金额分别四舍五入，合计与各行之和可能有尾差。",
+)

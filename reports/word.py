@@ -1,0 +1,468 @@
+"""The statistics part of the 法治政府建设年度报告 as a Word document (python-docx).
+
+Laid out the way Chinese government documents are (GB/T 9704-2012 党政机关公文格式, as far as a
+statistics annex follows it): A4, margins 37/35/28/26 mm, a 22 pt title, 16 pt body text on a fixed
+28 pt line with a two-character first-line indent, section headings in a sans face (for 黑体),
+page numbers "— n —" at the foot. Fonts are the Noto CJK faces the set-up installs (Noto Serif CJK SC
+for 仿宋/宋体, Noto Sans CJK SC for 黑体); Word substitutes its own CJK fonts where they are absent.
+
+Content: a title, an introduction naming the scope and the period, the prose of reports.narrative,
+two tables by sub-organisation (one row per direct child, the organisation's own row, the total),
+the charts of reports.charts (by sub-organisation, by month, and the case-file review grades when
+there are any — otherwise a sentence says why there is no such chart), a table by month, and the
+statistical definitions.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+
+from accounts.models import Organisation
+from reports import charts
+from reports.narrative import (
+    NOTES,
+    has_casefile_grades,
+    introduction,
+    ordinal,
+    pct,
+    row_name,
+    statistics_sections,
+    wan,
+    yoy_cell,
+)
+from reports.selectors import REPORT_TZ, annual_report
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+SERIF = "Noto Serif CJK SC"  # for 仿宋 / 宋体 / 小标宋
+SANS = "Noto Sans CJK SC"  # for 黑体
+
+BODY, TITLE, SUBTITLE, HEADING, CAPTION, CELL, NOTE = (
+    "报告正文",
+    "报告标题",
+    "报告副标题",
+    "一级标题",
+    "图表标题",
+    "表格文字",
+    "注释",
+)
+
+TEXT_WIDTH_MM = 210 - 28 - 26
+
+
+# --- building blocks ----------------------------------------------------------------------------------------
+
+
+def _fonts(element: Any, family: str) -> None:
+    """Set a run's or style's font for Latin and East Asian text alike (Word keeps them apart)."""
+    fonts = element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), family)
+
+
+def _paragraph_style(
+    document: DocumentObject,
+    name: str,
+    *,
+    family: str,
+    size: float,
+    bold: bool = False,
+    align: int | None = None,
+    indent_chars: float = 0,
+    line: float | None = None,
+    before: float = 0,
+    after: float = 0,
+) -> None:
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    _fonts(style.element, family)
+    fmt = style.paragraph_format
+    if align is not None:
+        fmt.alignment = align
+    fmt.first_line_indent = Pt(size * indent_chars) if indent_chars else Pt(0)
+    if line is None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(line)
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    fmt.widow_control = True
+
+
+def _setup(document: DocumentObject) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(20)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(16)
+    _fonts(normal.element, SERIF)
+    _paragraph_style(
+        document, BODY, family=SERIF, size=16, indent_chars=2, line=28, align=WD_ALIGN_PARAGRAPH.JUSTIFY
+    )
+    _paragraph_style(
+        document, TITLE, family=SERIF, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, line=36
+    )
+    _paragraph_style(
+        document, SUBTITLE, family=SERIF, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, line=28, after=14
+    )
+    _paragraph_style(document, HEADING, family=SANS, size=16, indent_chars=2, line=28, before=6)
+    _paragraph_style(
+        document, CAPTION, family=SANS, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, line=22, before=6, after=4
+    )
+    _paragraph_style(document, CELL, family=SANS, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(document, NOTE, family=SERIF, size=12, indent_chars=2, line=22)
+    document.styles[HEADING].paragraph_format.keep_with_next = True
+    document.styles[CAPTION].paragraph_format.keep_with_next = True
+    _page_numbers(document)
+
+
+def _page_numbers(document: DocumentObject) -> None:
+    """ "— 1 —" centred at the foot of every page (a PAGE field, so Word and LibreOffice count)."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+    paragraph.add_run(" —")
+    for r in paragraph.runs:
+        r.font.size = Pt(14)
+        _fonts(r._r, SERIF)
+
+
+def _body(document: DocumentObject, text: str, *, lead: str = "") -> None:
+    paragraph = document.add_paragraph(style=BODY)
+    if lead:
+        run = paragraph.add_run(lead)
+        run.bold = True
+    paragraph.add_run(text)
+
+
+def _picture(document: DocumentObject, png: bytes, caption: str, *, width_mm: float = TEXT_WIDTH_MM) -> None:
+    paragraph = document.add_paragraph(style=CAPTION)
+    # A picture sits on its own line: an exact line height would crop it to that height.
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+    document.add_paragraph(caption, style=CAPTION).paragraph_format.keep_with_next = False
+
+
+def _insert_before(parent: Any, child: Any, successors: Sequence[str]) -> None:
+    """Insert where the WordprocessingML schema wants it: Word refuses a file whose property
+    elements are out of order (LibreOffice is lenient, so a test rendering there would not notice)."""
+    for name in successors:
+        found = parent.find(qn(name))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
+
+
+def _shade(cell: Any, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    successors = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+    _insert_before(cell._tc.get_or_add_tcPr(), shading, successors)
+
+
+def _row_flags(row: Any, *, header: bool) -> None:
+    """A row never breaks across pages; the header row repeats on every page the table spans."""
+    tr_pr = row._tr.get_or_add_trPr()
+    successors = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+    _insert_before(tr_pr, OxmlElement("w:cantSplit"), successors)
+    if header:
+        marker = OxmlElement("w:tblHeader")
+        marker.set(qn("w:val"), "true")
+        _insert_before(tr_pr, marker, successors[2:])
+
+
+def _narrow_cell_margins(table: Table, mm: float = 1.0) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(round(mm * 56.7)))  # twentieths of a point
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    _insert_before(table._tbl.tblPr, margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
+
+
+Column = tuple[str, float, Callable[[dict[str, Any]], str]]
+
+
+def _table(
+    document: DocumentObject, caption: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]
+) -> Table:
+    document.add_paragraph(caption, style=CAPTION)
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _narrow_cell_margins(table)
+    for row in rows:
+        cells = table.add_row().cells
+        for index, (cell, (_, _, value)) in enumerate(zip(cells, columns, strict=True)):
+            paragraph = cell.paragraphs[0]
+            paragraph.style = document.styles[CELL]
+            if index == 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            run = paragraph.add_run(value(row))
+            if row.get("scope") == "total" or row.get("month") == "合计":
+                run.bold = True
+    for index, (_, width, _) in enumerate(columns):
+        table.columns[index].width = Mm(width)
+        for cell in table.columns[index].cells:
+            cell.width = Mm(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    header = table.rows[0]
+    for cell, (title, _, _) in zip(header.cells, columns, strict=True):
+        cell.paragraphs[0].style = document.styles[CELL]
+        cell.paragraphs[0].add_run(title).bold = True
+        _shade(cell, "E4E7EB")
+    for index, row in enumerate(table.rows):
+        _row_flags(row, header=index == 0)
+        # Keep a table on one page when it fits: each row keeps with the next (the tables are short —
+        # one row per direct child — and a long one still breaks, with its header repeated).
+        if index < len(table.rows) - 1:
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+    return table
+
+
+def _count(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: str(row[key])
+
+
+def _money(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: wan(row[key])
+
+
+def _percent(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: pct(row[key])
+
+
+def _change(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: yoy_cell(row[key])
+
+
+NAME_WIDTH = 34.0
+
+
+def _spread(names: Sequence[tuple[str, Callable[[dict[str, Any]], str]]]) -> list[Column]:
+    width = (TEXT_WIDTH_MM - NAME_WIDTH) / len(names)
+    return [("机构", NAME_WIDTH, row_name), *((title, width, value) for title, value in names)]
+
+
+# Four tables of up to nine columns rather than one wide one: every figure by sub-organisation,
+# legible at 9 pt in portrait A4.
+INSPECTION_COLUMNS = _spread(
+    [
+        ("检查企业\n（家次）", _count("inspections")),
+        ("违法行为\n（条）", _count("violations_found")),
+        ("责令整改\n（次）", _count("rectification_orders")),
+        ("立案\n（件）", _count("cases_filed")),
+        ("立案同比", _change("cases_filed_yoy_pct")),
+        ("事前立案\n（件）", _count("preventive_cases")),
+    ]
+)
+PENALTY_COLUMNS = _spread(
+    [
+        ("处罚决定\n（件）", _count("penalty_decisions")),
+        ("简易程序\n（件）", _count("summary_decisions")),
+        ("罚款\n（万元）", _money("fines_total_wan")),
+        ("罚款同比", _change("fines_yoy_pct")),
+        ("案均罚款\n（万元）", lambda row: "—" if row["avg_fine_wan"] is None else wan(row["avg_fine_wan"])),
+        ("5万元以上\n（件）", _count("fines_ge_50k")),
+        ("重大案件\n（件）", _count("major_decisions")),
+    ]
+)
+SYSTEMS_COLUMNS = _spread(
+    [
+        ("法制审核\n（件）", _count("legal_check_cases")),
+        ("审核退回\n（次）", _count("legal_check_returns")),
+        ("双重审核\n（件）", _count("major_double_checked")),
+        ("集体讨论\n（件次）", _count("deliberations")),
+        ("听证\n（次）", _count("hearings")),
+        ("已公示\n（件）", _count("published")),
+        ("按时\n公示率", _percent("published_on_time_pct")),
+        ("音像记录\n覆盖率", _percent("av_covered_pct")),
+    ]
+)
+SUPERVISION_NAMES: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+    ("移送公安\n（件）", _count("transfers_to_police")),
+    ("移送人数\n（人）", _count("persons_transferred")),
+    ("列入\n黑名单", _count("blacklisted")),
+    ("行政复议\n（件）", _count("reconsiderations")),
+    ("复议纠错\n（件）", _count("reconsiderations_overturned")),
+    ("行政诉讼\n（件）", _count("litigations")),
+    ("败诉\n（件）", _count("litigations_lost")),
+    ("持证人员\n（人）", _count("certified_officers")),
+]
+CASEFILES_NAME: tuple[str, Callable[[dict[str, Any]], str]] = (
+    "评查案卷\n（宗）",
+    lambda row: "—" if row.get("casefiles_reviewed") is None else str(row["casefiles_reviewed"]),
+)
+
+
+def supervision_columns(rows: Sequence[dict[str, Any]]) -> list[Column]:
+    """The supervision table, with the case files reviewed once the case-file review records any."""
+    reviewed = any(row.get("casefiles_reviewed") is not None for row in rows)
+    return _spread([*SUPERVISION_NAMES, CASEFILES_NAME] if reviewed else SUPERVISION_NAMES)
+
+
+MONTH_COLUMNS: list[Column] = [
+    ("月份", 22.0, lambda row: row["month"] if isinstance(row["month"], str) else f"{row['month']}月"),
+    ("检查企业\n（家次）", 26.8, _count("inspections")),
+    ("违法行为\n（条）", 26.8, _count("violations_found")),
+    ("立案\n（件）", 26.8, _count("cases_filed")),
+    ("处罚决定\n（件）", 26.8, _count("penalty_decisions")),
+    ("罚款\n（万元）", 26.8, _money("fines_total_wan")),
+]
+
+
+# --- the document -------------------------------------------------------------------------------------------
+
+
+class _Numbers:
+    """表n and 图n, numbered in the order they appear."""
+
+    def __init__(self) -> None:
+        self.tables = self.figures = 0
+
+    def table(self) -> int:
+        self.tables += 1
+        return self.tables
+
+    def figure(self) -> int:
+        self.figures += 1
+        return self.figures
+
+
+def render_annual_report_docx(*, report: dict[str, Any], generated_at: datetime | None = None) -> bytes:
+    """The Word document of a report as reports.selectors.annual_report returns it (with breakdown
+    and months). Raises charts.CJKFontMissing when no Chinese font is installed for the charts."""
+    generated = timezone.localtime(generated_at or timezone.now(), REPORT_TZ)
+    today = generated.date()
+    name, year = report["organisation"]["name"], report["year"]
+    numbers = _Numbers()
+    document = Document()
+    _setup(document)
+    document.core_properties.title = f"{name}{year}年法治政府建设年度报告（行政执法统计）"
+    document.core_properties.author = name
+    document.core_properties.language = "zh-CN"
+
+    document.add_paragraph(f"{name}{year}年法治政府建设年度报告", style=TITLE)
+    document.add_paragraph("（行政执法统计部分）", style=SUBTITLE)
+    _body(document, introduction(report, today=today))
+
+    sections = statistics_sections(report, today=today)
+    for section in sections:
+        document.add_paragraph(section.title, style=HEADING)
+        for paragraph in section.paragraphs:
+            text = paragraph.text
+            if paragraph.lead.endswith("案卷评查。") and not has_casefile_grades(report):
+                text = text.removesuffix("。") + "，不附评查等次分布图。"
+            _body(document, text, lead=paragraph.lead)
+            if paragraph.lead.endswith("案卷评查。") and has_casefile_grades(report):
+                _picture(
+                    document,
+                    charts.grades_chart(by_grade=report["casefiles_by_grade"]),
+                    f"图{numbers.figure()}　案卷评查等次分布",
+                    width_mm=110,
+                )
+
+    number = len(sections) + 1
+    rows = report.get("breakdown") or []
+    children = [r for r in rows if r["scope"] == "subtree"]
+    document.add_paragraph(f"{ordinal(number)}、分机构统计", style=HEADING)
+    if children:
+        tables = [numbers.table() for _ in range(4)]
+        figure = numbers.figure()
+        _body(
+            document,
+            f"{name}所属{len(children)}个下级机构和本级的执法数据见表{tables[0]}至表{tables[-1]}，"
+            f"立案数和罚款金额的对比见图{figure}。下级机构的数据含其所属机构。",
+        )
+        for number_, (title, columns) in zip(
+            tables,
+            (
+                ("执法检查和立案情况", INSPECTION_COLUMNS),
+                ("行政处罚情况", PENALTY_COLUMNS),
+                ("落实“三项制度”情况", SYSTEMS_COLUMNS),
+                ("执法监督和执法衔接情况", supervision_columns(rows)),
+            ),
+            strict=True,
+        ):
+            _table(document, f"表{number_}　{title}", columns, rows)
+        parts = [r for r in rows if r["scope"] != "total"]
+        chart = charts.organisations_chart(
+            labels=[row_name(r) for r in parts],
+            cases=[r["cases_filed"] for r in parts],
+            fines=[r["fines_total_wan"] for r in parts],
+        )
+        _picture(document, chart, f"图{figure}　各机构立案数和罚款金额")
+    else:
+        _body(document, f"{name}无下级机构，本报告的数据即为本机构的数据。")
+
+    months = report.get("months") or []
+    if months:
+        number += 1
+        document.add_paragraph(f"{ordinal(number)}、分月统计", style=HEADING)
+        figure, table = numbers.figure(), numbers.table()
+        _body(document, f"各月执法检查、立案、处罚决定和罚款金额见图{figure}和表{table}。")
+        _picture(document, charts.monthly_chart(months=months), f"图{figure}　各月立案数和罚款金额")
+        keys = ("inspections", "violations_found", "cases_filed", "penalty_decisions", "fines_total_wan")
+        total = {"month": "合计", **{key: report[key] for key in keys}}
+        _table(document, f"表{table}　各月执法情况", MONTH_COLUMNS, [*months, total])
+
+    notes = document.add_paragraph("统计口径说明：", style=NOTE)
+    notes.runs[0].bold = True
+    notes.paragraph_format.keep_with_next = True
+    for index, note in enumerate(NOTES, 1):
+        document.add_paragraph(f"{index}. {note}", style=NOTE)
+    stamp = document.add_paragraph(
+        f"本报告数据由执法办案系统于{generated.year}年{generated.month}月{generated.day}日"
+        f" {generated:%H:%M}生成。",
+        style=NOTE,
+    )
+    stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def annual_report_docx(*, organisation: Organisation, year: int, now: datetime | None = None) -> bytes:
+    """The Word report of the organisation's subtree for the year (figures, breakdown, months)."""
+    report = annual_report(organisation=organisation, year=year)
+    return render_annual_report_docx(report=report, generated_at=now)
+
+
+def docx_filename(*, organisation_name: str, year: int) -> str:
+    return f"{organisation_name}{year}年法治政府建设年度报告（行政执法统计）.docx"
