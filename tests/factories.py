@@ -171,3 +171,17 @@ def upload(
         ),
         now=when,
     )
+
+
+def inquiry_record(w: World, case: Case, when: datetime | None = None, **data: Any) -> Any:
+    """The officer writes up an inquiry as its 询问笔录, as he does after questioning someone."""
+    from documents.services import document_generate
+
+    (document,) = document_generate(
+        case_id=case.pk,
+        actor=w.officer1,
+        doc_type="inquiry_record",
+        data={"content": "问：你单位是否对新入职从业人员进行了安全生产教育和培训？\n答：没有。", **data},
+        now=when,
+    )
+    return document

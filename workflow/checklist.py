@@ -1,6 +1,9 @@
 """Case-file completeness for the path the case actually took (guards archiving, SPEC §4).
 
-The documents issue adds the document catalogue to this list; case-file review reads it too.
+Two halves: the records the steps keep (a filing, the approved legal checks, the notice served…) and
+the documents of the catalogue (documents.selectors.required_documents: generated, uploaded as a
+signed scan, or marked not applicable with a reason). Case-file review reads the same checklist
+through documents.selectors.casefile_findings.
 """
 
 from __future__ import annotations
@@ -47,4 +50,7 @@ def missing_items(case: Case, policy: Policy) -> list[str]:
     gaps = guards.av_gaps(case, policy)
     if gaps:
         missing.append(f"音像记录（缺 {len(gaps)} 项）")
+    from documents.selectors import missing_documents, missing_labels
+
+    missing += missing_labels(missing_documents(case=case, policy=policy))
     return missing

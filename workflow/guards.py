@@ -312,11 +312,26 @@ def fine_settled(case: Case, ctx: StepContext) -> Reason | None:
 
 
 def casefile_complete(case: Case, ctx: StepContext) -> Reason | None:
+    """归档: every record and every document the path the case took requires (workflow.checklist)."""
     from workflow.checklist import missing_items
 
     missing = missing_items(case, ctx.policy)
     if missing:
         return Reason("casefile_incomplete", "案卷材料不齐全：" + "；".join(missing))
+    return None
+
+
+def documents_complete_for_closure(case: Case, ctx: StepContext) -> Reason | None:
+    """结案: every document of the file up to execution is generated, uploaded (signed scan) or
+    marked not applicable with a reason (documents.catalogue; the closure approval comes with it)."""
+    from documents.selectors import missing_documents, missing_labels
+
+    missing = missing_documents(case=case, policy=ctx.policy, up_to="close")
+    if missing:
+        return Reason(
+            "documents_missing",
+            "以下文书尚未生成、上传或标注不适用：" + "；".join(missing_labels(missing)),
+        )
     return None
 
 

@@ -226,24 +226,24 @@ def not_heavier_than_notice(case: Case, ctx: StepContext) -> tuple[str, str]:
 
 @rule("documents", "文书材料")
 def documents_present(case: Case, ctx: StepContext) -> tuple[str, str]:
-    """The documents the procedure so far must have produced (the document catalogue refines this)."""
+    """The documents the procedure so far must have produced: the catalogue's checklist for the path
+    the case took (documents.selectors), and what the notice stage must show."""
+    from documents.selectors import missing_documents, missing_labels
+
     missing = []
     if not case.number or case.filed_at is None:
         missing.append("立案审批表")
     if case.decision_kind != Case.DecisionKind.NO_PENALTY and _penalty(case).is_empty:
         missing.append("处罚建议（拟作出的行政处罚）")
-    if _after_notice(case):
-        if case.notice_served_on is None:
-            missing.append("行政处罚告知书送达回证")
-        hearing = getattr(case, "hearing", None)
-        if (
-            hearing is not None
-            and hearing.held_on
-            and not (hearing.record.strip() and hearing.report.strip())
-        ):
-            missing.append("听证笔录与听证报告")
+    if _after_notice(case) and case.notice_served_on is None:
+        missing.append("行政处罚告知书送达回证")
     if missing:
         return FAIL, "缺少：" + "、".join(missing)
+    # The catalogue's documents are a hard stop at closure and archiving; here the reviewer is told
+    # what the file still lacks, without having to justify approving over it.
+    documents = missing_labels(missing_documents(case=case, policy=ctx.policy, up_to="close"))
+    if documents:
+        return WARNING, "文书尚未生成、上传或标注不适用：" + "、".join(documents)
     return PASS, "本阶段应有的文书材料齐全"
 
 

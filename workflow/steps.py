@@ -60,6 +60,36 @@ class Step:
         return self.targets or ((self.target,) if self.target else (self.source,))
 
 
+# --- the documents a step issues (documents.catalogue) ---------------------------------------------------
+
+
+def issuing(apply: Apply, *doc_types: str, into: str | None = None, router: Router | None = None) -> Apply:
+    """The step issues these documents, numbered and filled from the case as the step recorded it, in
+    the transition's own transaction (a refused or failed step issues nothing and gives its 文号
+    back). `into`: only when the step moves the case into that state (the notice is issued when the
+    case reaches the notice stage)."""
+
+    def wrapped(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+        apply(case, ctx, data)
+        if into is not None and router is not None and router(case, ctx) != into:
+            return
+        from documents.services import documents_issue
+
+        documents_issue(case=case, ctx=ctx, doc_types=doc_types, data=data)
+
+    wrapped.__name__ = getattr(apply, "__name__", "apply")
+    return wrapped
+
+
+def archive_and_file(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
+    """归档: the electronic case file is assembled once the archiving commits (a task: LibreOffice
+    takes seconds, and the case row must not stay locked that long)."""
+    archive(case, ctx, data)
+    from documents.services import casefile_queue
+
+    casefile_queue(case_id=case.pk)
+
+
 # --- what steps record ------------------------------------------------------------------------------
 
 
@@ -485,6 +515,10 @@ def extend_deadline(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
 
 # --- the table -------------------------------------------------------------------------------------------
 
+# Issued when the case reaches the notice stage: the notice, and the hearing notice when the penalty
+# proposed gives the party the right to a hearing (Art. 63–64).
+NOTICE_DOCUMENTS = ("penalty_notice", "hearing_notice")
+
 G = guards
 LEGAL_CHECK_GUARDS = (legal_reviewer_at_due_level, precheck_failures_explained)
 
@@ -504,7 +538,7 @@ STEPS: tuple[Step, ...] = (
         Role.OFFICER,
         "当场作出处罚决定",
         form=forms.OnsiteDecisionForm,
-        apply=onsite_decision,
+        apply=issuing(onsite_decision, "onsite_decision"),
         guards=(
             G.summary_procedure,
             G.party_present,
@@ -520,7 +554,7 @@ STEPS: tuple[Step, ...] = (
         Role.DIVISION_HEAD,
         "批准立案",
         actor=REVIEWER,
-        apply=approve_filing,
+        apply=issuing(approve_filing, "filing_approval"),
     ),
     Step(
         "reject_filing",
@@ -543,6 +577,7 @@ STEPS: tuple[Step, ...] = (
             G.proposed_penalty_set,
             G.two_certified_officers,
         ),
+        apply=issuing(_nothing, "investigation_report"),
     ),
     Step("withdraw", S.INVESTIGATING, S.WITHDRAWN, Role.OFFICER, "撤销立案", form=forms.OpinionRequiredForm),
     Step(
@@ -561,7 +596,7 @@ STEPS: tuple[Step, ...] = (
         Role.DIVISION_HEAD,
         "初审同意",
         actor=REVIEWER,
-        apply=mark_major,
+        apply=issuing(mark_major, *NOTICE_DOCUMENTS, into=S.NOTICE, router=route_after_initial_review),
         router=route_after_initial_review,
         targets=(S.PRE_NOTICE_CHECK, S.NOTICE),
     ),
@@ -584,7 +619,12 @@ STEPS: tuple[Step, ...] = (
         actor=REVIEWER,
         form=forms.LegalCheckApproveForm,
         guards=LEGAL_CHECK_GUARDS,
-        apply=_legal_check(LegalCheck.Stage.PRE_NOTICE, LegalCheck.Outcome.APPROVED),
+        apply=issuing(
+            issuing(_legal_check(LegalCheck.Stage.PRE_NOTICE, LegalCheck.Outcome.APPROVED), "legal_opinion"),
+            *NOTICE_DOCUMENTS,
+            into=S.NOTICE,
+            router=_after_legal_check(route_to_notice),
+        ),
         router=_after_legal_check(route_to_notice),
         targets=(S.NOTICE, S.PRE_NOTICE_CHECK),
     ),
@@ -597,7 +637,9 @@ STEPS: tuple[Step, ...] = (
         actor=REVIEWER,
         form=forms.LegalCheckReturnForm,
         guards=(legal_reviewer_at_due_level,),
-        apply=_legal_check(LegalCheck.Stage.PRE_NOTICE, LegalCheck.Outcome.RETURNED),
+        apply=issuing(
+            _legal_check(LegalCheck.Stage.PRE_NOTICE, LegalCheck.Outcome.RETURNED), "legal_opinion"
+        ),
     ),
     Step(
         "serve_notice",
@@ -606,7 +648,7 @@ STEPS: tuple[Step, ...] = (
         Role.OFFICER,
         "送达行政处罚告知书",
         form=forms.ServeNoticeForm,
-        apply=serve_notice,
+        apply=issuing(serve_notice, "service_receipt:notice"),
     ),
     Step(
         "record_statement",
@@ -656,7 +698,7 @@ STEPS: tuple[Step, ...] = (
         "举行听证",
         form=forms.HoldHearingForm,
         guards=(G.hearing_scheduled, G.hearing_av_recorded, G.hearing_report_written),
-        apply=hold_hearing,
+        apply=issuing(hold_hearing, "hearing_record"),
     ),
     Step(
         "approve",
@@ -667,7 +709,9 @@ STEPS: tuple[Step, ...] = (
         actor=REVIEWER,
         form=forms.LegalCheckApproveForm,
         guards=LEGAL_CHECK_GUARDS,
-        apply=_legal_check(LegalCheck.Stage.PRE_DECISION, LegalCheck.Outcome.APPROVED),
+        apply=issuing(
+            _legal_check(LegalCheck.Stage.PRE_DECISION, LegalCheck.Outcome.APPROVED), "legal_opinion"
+        ),
         router=_after_legal_check(route_after_pre_decision_check),
         targets=(S.DELIBERATION, S.PENDING_DECISION, S.PRE_DECISION_CHECK),
     ),
@@ -680,7 +724,9 @@ STEPS: tuple[Step, ...] = (
         actor=REVIEWER,
         form=forms.LegalCheckReturnForm,
         guards=(legal_reviewer_at_due_level,),
-        apply=_legal_check(LegalCheck.Stage.PRE_DECISION, LegalCheck.Outcome.RETURNED),
+        apply=issuing(
+            _legal_check(LegalCheck.Stage.PRE_DECISION, LegalCheck.Outcome.RETURNED), "legal_opinion"
+        ),
     ),
     Step(
         "conclude",
@@ -691,7 +737,7 @@ STEPS: tuple[Step, ...] = (
         actor=REVIEWER,
         form=forms.ConcludeForm,
         guards=(G.no_criminal_suspicion, G.quorum_present, G.votes_recorded, G.not_heavier_than_notice),
-        apply=conclude_deliberation,
+        apply=issuing(conclude_deliberation, "deliberation_record", "penalty_decision"),
     ),
     Step(
         "decide",
@@ -702,7 +748,7 @@ STEPS: tuple[Step, ...] = (
         actor=REVIEWER,
         form=forms.DecideForm,
         guards=(G.no_criminal_suspicion, G.not_heavier_than_notice),
-        apply=record_decision,
+        apply=issuing(record_decision, "penalty_decision"),
     ),
     Step(
         "serve_decision",
@@ -712,7 +758,7 @@ STEPS: tuple[Step, ...] = (
         "送达处罚决定书",
         form=forms.ServeDecisionForm,
         guards=(G.decision_recorded,),
-        apply=serve_decision,
+        apply=issuing(serve_decision, "service_receipt:decision"),
     ),
     Step(
         "serve_decision",
@@ -722,7 +768,7 @@ STEPS: tuple[Step, ...] = (
         "送达当场处罚决定书",
         form=forms.ServeDecisionForm,
         guards=(G.decision_recorded,),
-        apply=serve_decision,
+        apply=issuing(serve_decision, "service_receipt:decision"),
     ),
     Step(
         "publish",
@@ -760,8 +806,8 @@ STEPS: tuple[Step, ...] = (
         Role.OFFICER,
         "结案",
         form=forms.CloseForm,
-        guards=(G.fine_settled,),
-        apply=close,
+        guards=(G.documents_complete_for_closure, G.fine_settled),
+        apply=issuing(close, "closure_approval"),
     ),
     Step(
         "archive",
@@ -771,7 +817,7 @@ STEPS: tuple[Step, ...] = (
         "归档",
         actor=REVIEWER,
         guards=(G.casefile_complete,),
-        apply=archive,
+        apply=archive_and_file,
     ),
     *(
         Step(

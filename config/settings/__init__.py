@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "web",
     "notifications",
     "reports",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,19 @@ EVIDENCE_UPLOAD_SESSION_HOURS = int(env("EVIDENCE_UPLOAD_SESSION_HOURS", "24"))
 # Retention by category (days). Recordings used as evidence stay with the case file (案卷"长期",
 # 30 years); routine recordings not used as evidence: at least 6 months (provincial 执法全过程记录 rules).
 EVIDENCE_RETENTION_DAYS = {"case_evidence": 30 * 365, "routine_record": 183}
+
+# Enforcement documents and the electronic case file (issue 7).
+# LibreOffice converts Word to PDF (installed by scripts/system-packages.sh); one start-up per batch.
+DOCUMENTS_SOFFICE = env("DOCUMENTS_SOFFICE", "soffice")
+DOCUMENTS_SOFFICE_TIMEOUT = int(env("DOCUMENTS_SOFFICE_TIMEOUT", "180"))
+# An uploaded signed scan (PDF or image), at most this size.
+DOCUMENTS_MAX_UPLOAD_BYTES = int(env("DOCUMENTS_MAX_UPLOAD_BYTES", str(100 * 1024**2)))
+# 保管期限 of a case file: 国家档案局令第8号《机关文件材料归档范围和文书档案保管期限规定》 (永久 /
+# 定期30年 / 定期10年) as the reference bureaus apply it to penalty files: major cases permanently,
+# other general-procedure cases 30 years, summary-procedure cases 10 years. "永久" locks the object
+# for DOCUMENTS_PERMANENT_YEARS.
+DOCUMENTS_RETENTION = {"major": ("永久", None), "general": ("30年", 30), "summary": ("10年", 10)}
+DOCUMENTS_PERMANENT_YEARS = 100
 
 # Password shown in README for the seeded demo users.
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-pass-2026")

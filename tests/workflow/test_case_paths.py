@@ -8,7 +8,7 @@ from django.db.models import F
 
 from accounts.policy import AvActivity
 from casefiles.models import Case
-from tests.factories import World, at, individual, upload
+from tests.factories import World, at, individual, inquiry_record, upload
 from workflow import services
 from workflow.history import verify_case_chain
 from workflow.models import CaseEvent, LegalCheck
@@ -44,6 +44,8 @@ def test_major_case_through_every_state_to_archive(world: World) -> None:
     assert case.number == "区应急罚〔2026〕1号"
     assert case.decision_deadline == date(2026, 6, 1)  # 90 days from 3 March 2026 (a Monday)
     record_av(w, case, AvActivity.INQUIRY, at(2026, 3, 5))
+    # The officer writes up the inquiry as its 询问笔录 (the closure checklist requires one).
+    inquiry_record(w, case, at(2026, 3, 5, 11))
     w.propose(case, at(2026, 3, 9), fine=Decimal("80000"))
     w.fire(case, "submit_review", w.officer1, at(2026, 3, 10))
     case = w.fire(case, "approve", w.head, at(2026, 3, 11))
