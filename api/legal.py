@@ -24,13 +24,14 @@ from core.errors import InvalidInput, NotFound
 from workflow import services
 from workflow.documents import legal_opinion_docx
 from workflow.models import Deliberation, Hearing, LegalCheck, Meeting, Vote
+from workflow.precheck import RESULT_CHOICES
 from workflow.selectors import deliberations_of, legal_check_visible, legal_checks_of
 
 
 class FindingOut(serializers.Serializer):
     code = serializers.CharField(help_text="审核要点代码（稳定）")
     title = serializers.CharField()
-    result = serializers.ChoiceField(choices=["pass", "warning", "fail"])
+    result = serializers.ChoiceField(choices=RESULT_CHOICES)
     detail = serializers.CharField()
 
 
@@ -61,7 +62,7 @@ class CasePrecheck(APIView):
 class PointOut(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
-    finding = serializers.ChoiceField(choices=["pass", "warning", "fail"], help_text="自动预审结果")
+    finding = serializers.ChoiceField(choices=RESULT_CHOICES, help_text="自动预审结果")
     finding_detail = serializers.CharField()
     conclusion = serializers.ChoiceField(choices=LegalCheck.Conclusion.choices, help_text="审核结论")
     comment = serializers.CharField()

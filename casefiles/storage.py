@@ -91,6 +91,7 @@ class EvidenceStore(Protocol):
     def sha256(self, key: str) -> str: ...
     def lock(self, key: str, *, until: datetime, version_id: str = "") -> None: ...
     def delete(self, key: str, *, version_id: str = "") -> None: ...
+    def check_ready(self) -> str: ...
     def playback_url(self, key: str, *, expires: timedelta, filename: str, download: bool) -> str: ...
 
 
@@ -117,6 +118,16 @@ class LocalStore:
         if not str(path).startswith(str(self.root.resolve())):
             raise StorageError("非法的存储键")
         return path
+
+    def check_ready(self) -> str:
+        """Raise StorageError unless evidence can be written here now."""
+        probe = self.root / ".ready-probe"
+        try:
+            probe.write_bytes(b"ok")
+            probe.unlink()
+        except OSError as exc:
+            raise StorageError(f"证据目录不可写：{self.root}（{exc}）") from exc
+        return f"local:{self.root}"
 
     def _upload_dir(self, upload_id: str) -> Path:
         if not upload_id.isalnum():
@@ -258,6 +269,18 @@ class S3Store:
         if isinstance(exc, S3Error) and exc.code in {"AccessDenied", "ObjectLocked", "InvalidRequest"}:
             return ObjectLocked(f"对象存储拒绝操作（{exc.code}）：{exc.message}")
         return StorageError(f"对象存储操作失败：{exc}")
+
+    def check_ready(self) -> str:
+        """Raise StorageError unless the bucket exists and locks objects (the evidence must be immutable)."""
+        try:
+            if not self.client.bucket_exists(self.bucket):
+                raise StorageError(f"存储桶 {self.bucket} 不存在")
+            self.client.get_object_lock_config(self.bucket)
+        except StorageError:
+            raise
+        except Exception as exc:
+            raise StorageError(f"对象存储不可用或存储桶未启用对象锁定：{exc}") from exc
+        return f"s3:{self.bucket}"
 
     def _exists(self, key: str) -> bool:
         from minio.error import S3Error

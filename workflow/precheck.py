@@ -20,6 +20,7 @@ from workflow.context import StepContext
 
 PASS, WARNING, FAIL = "pass", "warning", "fail"
 RESULT_LABELS = {PASS: "通过", WARNING: "提示", FAIL: "不通过"}
+RESULT_CHOICES = list(RESULT_LABELS.items())
 # Warn this many calendar days before the 90-day decision limit runs out.
 DEADLINE_WARNING_DAYS = 10
 

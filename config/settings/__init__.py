@@ -161,6 +161,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartyKindEnum": "casefiles.models.Party.Kind",
         "EvidenceKindEnum": "casefiles.models.Evidence.Kind",
+        "PrecheckResultEnum": "workflow.precheck.RESULT_CHOICES",
     },
 }
 
@@ -197,6 +198,9 @@ REMINDER_LEAD_WORKDAYS = tuple(int(x) for x in env_list("REMINDER_LEAD_WORKDAYS"
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zhifa@localhost")
 # Notifications are always stored and shown; e-mail only where a mail server is configured.
