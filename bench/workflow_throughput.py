@@ -161,6 +161,9 @@ def run_viewflow(cases: int) -> tuple[int, float]:
             managed = False
             db_table = "bench_vf_case"
 
+        def __str__(self) -> str:
+            return f"case {self.pk}"
+
     class VfEvent(models.Model):
         case = models.ForeignKey(VfCase, on_delete=models.PROTECT)
         seq = models.IntegerField()
@@ -176,6 +179,9 @@ def run_viewflow(cases: int) -> tuple[int, float]:
             app_label = "core"
             managed = False
             db_table = "bench_vf_event"
+
+        def __str__(self) -> str:
+            return f"{self.case_id}#{self.seq}"
 
     class CaseFlow:
         state = fsm.State(STATES, default="draft")
