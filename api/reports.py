@@ -1,4 +1,5 @@
-"""Annual statistics (SPEC §9, §10): the figures as JSON, inline or generated in the background.
+"""Annual statistics (SPEC §9, §10): the figures as JSON, the Word report, inline or generated in
+the background.
 
 Readable by report viewers (统计/法制科), agency heads and admins, for organisations in their subtree
 (outside it: 404). Money and percentages are strings with their exact decimals ("14.53", "66.7").
@@ -7,8 +8,12 @@ Readable by report viewers (统计/法制科), agency heads and admins, for orga
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.http import HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,10 +24,17 @@ from api.fields import IdField
 from api.idempotency import idempotent
 from api.permissions import require_role, visible_organisation
 from api.serializers import OrganisationRef
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from reports.models import MAX_YEAR, MIN_YEAR, ReportRun
 from reports.selectors import annual_report, report_runs_visible_to
-from reports.services import REPORT_ROLES, report_run_request, report_year_check
+from reports.services import (
+    REPORT_ROLES,
+    annual_docx_deliver,
+    inline_max_cases,
+    report_run_request,
+    report_year_check,
+)
+from reports.word import DOCX_MEDIA_TYPE, docx_filename
 
 WAN = {"max_digits": 16, "decimal_places": 2}
 PCT = {"max_digits": 12, "decimal_places": 1, "allow_null": True}
@@ -163,6 +175,9 @@ class AnnualReport(APIView):
 class ReportRunOut(serializers.ModelSerializer):
     organisation = OrganisationRef()
     result = AnnualReportOut(allow_null=True, help_text="完成后为统计数据（含分项），此前为 null")
+    download_url = serializers.SerializerMethodField(
+        help_text="Word 报告完成后的下载地址；JSON 任务或尚未完成时为 null"
+    )
 
     class Meta:
         model = ReportRun
@@ -176,8 +191,72 @@ class ReportRunOut(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "download_url",
             "result",
         ]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_download_url(self, run: ReportRun) -> str | None:
+        if run.format != ReportRun.Format.DOCX or run.status != ReportRun.Status.DONE:
+            return None
+        path = reverse("api-reports-annual-run-download", kwargs={"pk": run.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+def attachment(content: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX_MEDIA_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Length"] = str(len(content))
+    return response
+
+
+DOCX_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="Word 报告（.docx）")
+
+
+class AnnualReportDocx(APIView):
+    class Input(serializers.Serializer):
+        organisation = IdField(help_text="机构ID（统计含其全部下级机构）")
+        year = serializers.IntegerField(
+            min_value=MIN_YEAR, max_value=MAX_YEAR, help_text="年度（北京时间的自然年），不晚于当前年度"
+        )
+
+        class Meta:
+            ref_name = "AnnualReportDocxQuery"
+
+    @api_schema(
+        parameters=[Input],
+        description=(
+            "法治政府建设年度报告的行政执法统计部分（Word）：文字说明、分机构表格、按月图表。"
+            "角色和机构范围同 GET /api/v1/reports/annual/。"
+            f"机构（含下级）本年度立案或作出决定的案件不超过 {inline_max_cases()} 件时直接返回文件（200）；"
+            "超过时在后台生成：返回 202 和报表任务（同一用户对同一报表尚未完成的任务会被复用），"
+            "完成后从任务的 download_url 下载。"
+        ),
+        responses={
+            (200, DOCX_MEDIA_TYPE): DOCX_RESPONSE,
+            (202, "application/json"): OpenApiResponse(ReportRunOut, description="报表较大，已转入后台生成"),
+        },
+        errors=(400, 401, 403, 404),
+    )
+    def get(self, request: Request) -> HttpResponse:
+        require_role(request.user, *REPORT_ROLES)
+        params = self.Input(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        values = params.validated_data
+        report_year_check(year=values["year"])
+        organisation = visible_organisation(request.user, values["organisation"])
+        delivery = annual_docx_deliver(actor=request.user, organisation=organisation, year=values["year"])
+        if delivery.content is not None:
+            return attachment(
+                delivery.content,
+                filename=docx_filename(organisation_name=organisation.name, year=values["year"]),
+            )
+        assert delivery.run is not None
+        run = ReportRun.objects.defer("document").select_related("organisation").get(pk=delivery.run.pk)
+        body = ReportRunOut(run, context={"request": request}).data
+        location = reverse("api-reports-annual-run", kwargs={"pk": run.pk})
+        return Response(body, status=202, headers={"Location": request.build_absolute_uri(location)})
 
 
 class AnnualReportRuns(APIView):
@@ -186,7 +265,11 @@ class AnnualReportRuns(APIView):
         year = serializers.IntegerField(
             min_value=MIN_YEAR, max_value=MAX_YEAR, help_text="年度，不晚于当前年度"
         )
-        format = serializers.ChoiceField(choices=ReportRun.Format.choices, default=ReportRun.Format.JSON)
+        format = serializers.ChoiceField(
+            choices=ReportRun.Format.choices,
+            default=ReportRun.Format.JSON,
+            help_text="json = 统计数据；docx = Word 报告（完成后从 download_url 下载）",
+        )
 
         class Meta:
             ref_name = "AnnualReportRunInput"
@@ -206,15 +289,39 @@ class AnnualReportRuns(APIView):
             actor=request.user, organisation=organisation, year=values["year"], format=values["format"]
         )
         # Without a broker the task has run eagerly on commit: the run may already be done.
-        run = ReportRun.objects.select_related("organisation").get(pk=run.pk)
-        return Response(ReportRunOut(run).data, status=202)
+        run = ReportRun.objects.defer("document").select_related("organisation").get(pk=run.pk)
+        return Response(ReportRunOut(run, context={"request": request}).data, status=202)
 
 
 class AnnualReportRunDetail(APIView):
     @api_schema(responses=ReportRunOut, errors=(401, 403, 404))
     def get(self, request: Request, pk: int) -> Response:
         require_role(request.user, *REPORT_ROLES)
+        runs = report_runs_visible_to(user=request.user).defer("document").select_related("organisation")
+        run = runs.filter(pk=pk).first()
+        if run is None:
+            raise NotFound("报表任务不存在")
+        return Response(ReportRunOut(run, context={"request": request}).data)
+
+
+class AnnualReportRunDownload(APIView):
+    @api_schema(
+        description="下载后台生成的 Word 报告；任务尚未完成或已失败时 409，JSON 任务没有文件（404）。",
+        responses={(200, DOCX_MEDIA_TYPE): DOCX_RESPONSE},
+        errors=(401, 403, 404, 409),
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        require_role(request.user, *REPORT_ROLES)
         run = report_runs_visible_to(user=request.user).select_related("organisation").filter(pk=pk).first()
         if run is None:
             raise NotFound("报表任务不存在")
-        return Response(ReportRunOut(run).data)
+        if run.format != ReportRun.Format.DOCX:
+            raise NotFound("该任务为 JSON 格式，没有可下载的文件；统计数据见任务的 result")
+        if run.status != ReportRun.Status.DONE or run.document is None:
+            if run.status == ReportRun.Status.FAILED:
+                raise Conflict(f"报表生成失败，请重新申请：{run.error}")
+            raise Conflict(f"报表尚未生成完成（{run.get_status_display()}），请稍后再试")
+        return attachment(
+            bytes(run.document),
+            filename=docx_filename(organisation_name=run.organisation.name, year=run.year),
+        )

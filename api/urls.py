@@ -77,11 +77,17 @@ urlpatterns = [
         "notifications/<id:pk>/read/", notifications.NotificationRead.as_view(), name="api-notification-read"
     ),
     path("reports/annual/", report_views.AnnualReport.as_view(), name="api-reports-annual"),
+    path("reports/annual.docx", report_views.AnnualReportDocx.as_view(), name="api-reports-annual-docx"),
     path("reports/annual/runs/", report_views.AnnualReportRuns.as_view(), name="api-reports-annual-runs"),
     path(
         "reports/annual/runs/<id:pk>/",
         report_views.AnnualReportRunDetail.as_view(),
         name="api-reports-annual-run",
+    ),
+    path(
+        "reports/annual/runs/<id:pk>/download/",
+        report_views.AnnualReportRunDownload.as_view(),
+        name="api-reports-annual-run-download",
     ),
     # Anything else under /api/v1/ is a JSON 404 in the one error shape, never Django's HTML page.
     re_path(r"^[\s\S]*$", not_found_view),

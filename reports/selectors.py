@@ -729,6 +729,16 @@ def annual_report(
     return report
 
 
+def annual_case_count(*, organisation: Organisation, year: int, limit: int | None = None) -> int:
+    """Cases of the subtree filed or decided in the year (Beijing time) — the rows the report's case
+    figures read — counted up to `limit` (the count stops there, so it stays cheap at any size)."""
+    y = Year(year)
+    subtree = Organisation.objects.filter(path__startswith=organisation.path).values("pk")
+    cases = Case.objects.filter(y.moments("filed_at") | y.moments("decided_at"), organisation__in=subtree)
+    cases = cases.order_by().values("pk")
+    return (cases[:limit] if limit is not None else cases).count()
+
+
 # --- report runs -----------------------------------------------------------------------------------------------------
 
 

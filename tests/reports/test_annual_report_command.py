@@ -1,4 +1,4 @@
-"""manage.py annual_report --organisation CODE --year Y [--format json] [--output F]."""
+"""manage.py annual_report --organisation CODE --year Y [--format json|docx] [--output F]."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from docx import Document
 
 from tests.factories import World
 from tests.reports.annual_world import YEAR, AnnualWorld
@@ -46,10 +47,28 @@ def test_json_to_a_file(world: World, tmp_path: Path) -> None:
     assert report["organisation"]["id"] == world.city.pk and report["fines_total_wan"] == "0.00"
 
 
-def test_docx_is_not_offered_yet(world: World) -> None:
+def test_docx_to_a_file(tmp_path: Path) -> None:
+    a = AnnualWorld()
+    target = tmp_path / "报告.docx"
+    out, err = run(
+        "--organisation", a.district.code, "--year", str(YEAR), "--format", "docx", "--output", str(target)
+    )
+    assert out == "" and "已写入" in err and "Word 报告" in err
+    text = "\n".join(p.text for p in Document(str(target)).paragraphs)
+    assert "区应急管理局2025年法治政府建设年度报告" in text
+    assert "立案查处违法案件6件，同比增长200.0%" in text and "处罚罚款14.53万元" in text
+
+
+def test_docx_needs_an_output_file(world: World) -> None:
+    for output in ((), ("--output", "-")):
+        with pytest.raises(CommandError, match="--output"):
+            run("--organisation", world.city.code, "--year", str(YEAR), "--format", "docx", *output)
+
+
+def test_an_unknown_format_is_refused(world: World) -> None:
     with pytest.raises(CommandError) as refused:
-        run("--organisation", world.city.code, "--year", str(YEAR), "--format", "docx")
-    assert "docx" in str(refused.value) and "json" in str(refused.value)
+        run("--organisation", world.city.code, "--year", str(YEAR), "--format", "pdf")
+    assert "pdf" in str(refused.value) and "json" in str(refused.value) and "docx" in str(refused.value)
 
 
 @pytest.mark.parametrize(

@@ -199,7 +199,7 @@ def test_a_run_request_validates_its_body(world: World) -> None:
     client = client_for(viewer)
     for body, status in (
         ({"organisation": world.district.pk}, 400),
-        ({"organisation": world.district.pk, "year": YEAR, "format": "docx"}, 400),
+        ({"organisation": world.district.pk, "year": YEAR, "format": "pdf"}, 400),
         ({"organisation": world.district.pk, "year": date.today().year + 1}, 400),
         ({"organisation": world.other_district.pk, "year": YEAR}, 404),
     ):

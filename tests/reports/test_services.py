@@ -117,7 +117,7 @@ def test_a_request_checks_role_scope_and_year(world: World, viewer) -> None:  # 
         report_run_request(actor=viewer, organisation=world.district, year=next_year)
     assert "year" in refused.value.errors
     with pytest.raises(InvalidInput):
-        report_run_request(actor=viewer, organisation=world.district, year=YEAR, format="docx")
+        report_run_request(actor=viewer, organisation=world.district, year=YEAR, format="pdf")
     assert not ReportRun.objects.exists()
     run = report_run_request(actor=viewer, organisation=world.street, year=YEAR)
     assert run.organisation == world.street
