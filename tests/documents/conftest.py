@@ -57,12 +57,17 @@ def inspected_case(w: World, *, when=None) -> Case:
 def field_records(w: World, case: Case) -> None:
     """What the officer writes up during the investigation: the inspection record, the rectification
     order the inspection issued, the inquiry record."""
-    document_generate(case_id=case.pk, actor=w.officer1, doc_type="inspection_record", data={}, now=at(2026, 3, 4))
+    document_generate(
+        case_id=case.pk, actor=w.officer1, doc_type="inspection_record", data={}, now=at(2026, 3, 4)
+    )
     document_generate(
         case_id=case.pk,
         actor=w.officer1,
         doc_type="rectification_order",
-        data={"items": "新入职从业人员未经安全生产教育和培训上岗作业\n安全生产教育和培训档案缺失", "deadline": "2026-03-20"},
+        data={
+            "items": "新入职从业人员未经安全生产教育和培训上岗作业\n安全生产教育和培训档案缺失",
+            "deadline": "2026-03-20",
+        },
         now=at(2026, 3, 4, 11),
     )
     inquiry_record(w, case, at(2026, 3, 5, 11), interviewee="林建国", place="区应急管理局询问室")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import time
 
@@ -47,16 +48,26 @@ def test_assembled_file_has_cover_contents_with_page_ranges_and_numbered_pages(m
 
     # The cover.
     cover = pages[0]
-    for value in ("行政处罚案卷", "案卷封面", major_case.number, "闽江化工有限公司", major_case.title,
-                  "罚款人民币陆万元整", "2026年3月3日", "2026年4月16日", "officer1", "永久",
-                  f"共{len(casefile.toc) - 2}件{casefile.pages}页"):
+    for value in (
+        "行政处罚案卷",
+        "案卷封面",
+        major_case.number,
+        "闽江化工有限公司",
+        major_case.title,
+        "罚款人民币陆万元整",
+        "2026年3月3日",
+        "2026年4月16日",
+        "officer1",
+        "永久",
+        f"共{len(casefile.toc) - 2}件{casefile.pages}页",
+    ):
         assert flat(value) in cover, value
 
     # The contents: every entry's range is where its document really is.
     assert "卷内目录" in pages[1]
     entries = casefile.toc
     assert entries[0]["first_page"] == 3 and entries[-1]["last_page"] == casefile.pages
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after["first_page"] == before["last_page"] + 1
     contents = "".join(pages[1 : entries[0]["first_page"] - 1])
     for entry in entries:

@@ -21,15 +21,51 @@ pytestmark = pytest.mark.django_db
 
 # Per type: the fields whose values must appear in the document (besides organisation, title, date).
 SHOWN = {
-    "filing_approval": ["number", "origin", "cause", "party_name", "party_id", "legal_basis", "approval_opinion", "approver"],
-    "inspection_record": ["number", "inspected_at", "party_name", "inspectors", "content_lines", "violations_found"],
+    "filing_approval": [
+        "number",
+        "origin",
+        "cause",
+        "party_name",
+        "party_id",
+        "legal_basis",
+        "approval_opinion",
+        "approver",
+    ],
+    "inspection_record": [
+        "number",
+        "inspected_at",
+        "party_name",
+        "inspectors",
+        "content_lines",
+        "violations_found",
+    ],
     "inquiry_record": ["case_number", "inquired_at", "place", "interviewee", "interviewers", "content_lines"],
     "rectification_order": ["number", "party_name", "items", "deadline", "legal_basis"],
-    "investigation_report": ["case_number", "party_name", "facts_lines", "evidence_lines", "proposed_penalty"],
+    "investigation_report": [
+        "case_number",
+        "party_name",
+        "facts_lines",
+        "evidence_lines",
+        "proposed_penalty",
+    ],
     "legal_opinion": ["case_number", "party_name", "check_stage", "reviewer", "outcome", "opinion", "points"],
-    "penalty_notice": ["number", "party_name", "legal_basis", "penalty_basis", "proposed_penalty", "statement_days"],
+    "penalty_notice": [
+        "number",
+        "party_name",
+        "legal_basis",
+        "penalty_basis",
+        "proposed_penalty",
+        "statement_days",
+    ],
     "hearing_notice": ["number", "party_name", "proposed_penalty", "hearing_days"],
-    "hearing_record": ["case_number", "hearing_date", "place", "hearing_officer", "record_lines", "report_lines"],
+    "hearing_record": [
+        "case_number",
+        "hearing_date",
+        "place",
+        "hearing_officer",
+        "record_lines",
+        "report_lines",
+    ],
     "deliberation_record": ["held_at", "chair", "attendees", "minutes_lines", "votes", "conclusion"],
     "penalty_decision": ["number", "party_name", "party_id", "party_address", "decision_lines"],
     "service_receipt": ["served_document", "party_name", "served_date", "method"],
@@ -100,7 +136,13 @@ def test_the_pdf_of_a_document_reads_back_with_pdftotext(major_case: Case) -> No
     pdf = documents_pdf(document_ids=[decision.pk])[decision.pk]
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     flat = "".join(text.split())
-    for value in ("行政处罚决定书", decision.number, "闽江化工有限公司", "罚款人民币陆万元整", "区应急管理局（印章）"):
+    for value in (
+        "行政处罚决定书",
+        decision.number,
+        "闽江化工有限公司",
+        "罚款人民币陆万元整",
+        "区应急管理局（印章）",
+    ):
         assert value in flat, value
     decision.refresh_from_db()
     assert decision.pdf_key and decision.pdf_pages >= 1, "converted once, kept"
