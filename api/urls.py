@@ -2,6 +2,7 @@ from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import auth, cases, evidence, inspections, legal, notifications, organisations, tasks, users
+from api import documents as document_views
 from api import reports as report_views
 from api.exceptions import not_found_view
 
@@ -71,6 +72,19 @@ urlpatterns = [
         evidence.EvidenceCustody.as_view(),
         name="api-evidence-custody",
     ),
+    path("cases/<id:pk>/documents/", document_views.CaseDocuments.as_view(), name="api-case-documents"),
+    path(
+        "cases/<id:pk>/documents/checklist/",
+        document_views.CaseDocumentChecklist.as_view(),
+        name="api-case-documents-checklist",
+    ),
+    path(
+        "cases/<id:pk>/documents/<id:doc>/file/",
+        document_views.CaseDocumentFile.as_view(),
+        name="api-case-document-file",
+    ),
+    path("cases/<id:pk>/casefile.pdf", document_views.CaseFilePdf.as_view(), name="api-case-casefile"),
+    path("documents/catalogue/", document_views.DocumentCatalogue.as_view(), name="api-document-catalogue"),
     path("tasks/", tasks.TaskList.as_view(), name="api-tasks"),
     path("notifications/", notifications.NotificationList.as_view(), name="api-notifications"),
     path(
