@@ -12,6 +12,7 @@ None per figure); JSON-decoded reports (money and percentages as strings) work a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -272,3 +273,142 @@ NOTES: tuple[str, ...] = (
     "列入黑名单按当事人计，同一当事人本年度多次列入只计一次，故合计可能小于各机构之和；"
     "各机构罚款金额分别四舍五入，合计与各行之和可能有尾差。",
 )
+
+
+# --- the tables by sub-organisation and by month ------------------------------------------------------------
+
+# A column: its header ("\n" where a narrow header breaks) and the cell text of a row.
+CellColumn = tuple[str, Callable[[dict[str, Any]], str]]
+
+
+def _count(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: str(row[key])
+
+
+def _money(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: "—" if row[key] is None else wan(row[key])
+
+
+def _percent(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: pct(row[key])
+
+
+def _change(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: yoy_cell(row[key])
+
+
+# Four tables of up to nine columns rather than one wide one: every figure by sub-organisation,
+# legible at 9 pt in portrait A4 and on a tablet.
+INSPECTION_CELLS: list[CellColumn] = [
+    ("检查企业\n（家次）", _count("inspections")),
+    ("违法行为\n（条）", _count("violations_found")),
+    ("责令整改\n（次）", _count("rectification_orders")),
+    ("立案\n（件）", _count("cases_filed")),
+    ("立案同比", _change("cases_filed_yoy_pct")),
+    ("事前立案\n（件）", _count("preventive_cases")),
+]
+PENALTY_CELLS: list[CellColumn] = [
+    ("处罚决定\n（件）", _count("penalty_decisions")),
+    ("简易程序\n（件）", _count("summary_decisions")),
+    ("罚款\n（万元）", _money("fines_total_wan")),
+    ("罚款同比", _change("fines_yoy_pct")),
+    ("案均罚款\n（万元）", _money("avg_fine_wan")),
+    ("5万元以上\n（件）", _count("fines_ge_50k")),
+    ("重大案件\n（件）", _count("major_decisions")),
+]
+SYSTEMS_CELLS: list[CellColumn] = [
+    ("法制审核\n（件）", _count("legal_check_cases")),
+    ("审核退回\n（次）", _count("legal_check_returns")),
+    ("双重审核\n（件）", _count("major_double_checked")),
+    ("集体讨论\n（件次）", _count("deliberations")),
+    ("听证\n（次）", _count("hearings")),
+    ("已公示\n（件）", _count("published")),
+    ("按时\n公示率", _percent("published_on_time_pct")),
+    ("音像记录\n覆盖率", _percent("av_covered_pct")),
+]
+SUPERVISION_CELLS: list[CellColumn] = [
+    ("移送公安\n（件）", _count("transfers_to_police")),
+    ("移送人数\n（人）", _count("persons_transferred")),
+    ("列入\n黑名单", _count("blacklisted")),
+    ("行政复议\n（件）", _count("reconsiderations")),
+    ("复议纠错\n（件）", _count("reconsiderations_overturned")),
+    ("行政诉讼\n（件）", _count("litigations")),
+    ("败诉\n（件）", _count("litigations_lost")),
+    ("持证人员\n（人）", _count("certified_officers")),
+]
+CASEFILES_CELL: CellColumn = (
+    "评查案卷\n（宗）",
+    lambda row: "—" if row.get("casefiles_reviewed") is None else str(row["casefiles_reviewed"]),
+)
+MONTH_CELLS: list[CellColumn] = [
+    ("检查企业\n（家次）", _count("inspections")),
+    ("违法行为\n（条）", _count("violations_found")),
+    ("立案\n（件）", _count("cases_filed")),
+    ("处罚决定\n（件）", _count("penalty_decisions")),
+    ("罚款\n（万元）", _money("fines_total_wan")),
+]
+
+
+def breakdown_tables(rows: Sequence[dict[str, Any]]) -> list[tuple[str, list[CellColumn]]]:
+    """(title, columns) of the four tables by sub-organisation; the supervision table gains the case
+    files reviewed once the case-file review records any."""
+    reviewed = any(row.get("casefiles_reviewed") is not None for row in rows)
+    return [
+        ("执法检查和立案情况", INSPECTION_CELLS),
+        ("行政处罚情况", PENALTY_CELLS),
+        ("落实“三项制度”情况", SYSTEMS_CELLS),
+        ("执法监督和执法衔接情况", [*SUPERVISION_CELLS, CASEFILES_CELL] if reviewed else SUPERVISION_CELLS),
+    ]
+
+
+# --- every figure, labelled --------------------------------------------------------------------------------
+
+# (key, label, unit) of every §9 figure, in the order of SPEC §9, for the dashboard's full list.
+FIGURE_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("inspections", "执法检查企业", "家次"),
+    ("violations_found", "查处违法行为", "条"),
+    ("rectification_orders", "责令限期整改", "次"),
+    ("cases_filed", "立案数", "件"),
+    ("cases_filed_yoy_pct", "立案数同比", "%"),
+    ("preventive_cases", "事前立案数", "件"),
+    ("summary_decisions", "简易程序处罚决定", "件"),
+    ("penalty_decisions", "处罚决定数", "件"),
+    ("fines_total_wan", "罚款金额", "万元"),
+    ("fines_yoy_pct", "罚款金额同比", "%"),
+    ("avg_fine_wan", "案均罚款", "万元"),
+    ("fines_ge_50k", "5万元以上案件数", "件"),
+    ("major_decisions", "重大案件数", "件"),
+    ("legal_check_cases", "法制审核案件数", "件"),
+    ("legal_check_returns", "审核退回次数", "次"),
+    ("major_double_checked", "重大案件双重审核数", "件"),
+    ("deliberations", "集体讨论数", "件次"),
+    ("hearings", "听证数", "次"),
+    ("transfers_to_police", "移送公安机关", "件"),
+    ("persons_transferred", "移送公安机关人数", "人"),
+    ("blacklisted", "列入黑名单", "个"),
+    ("reconsiderations", "行政复议", "件"),
+    ("reconsiderations_overturned", "复议被撤销或变更", "件"),
+    ("litigations", "行政诉讼", "件"),
+    ("litigations_lost", "行政诉讼败诉", "件"),
+    ("published", "已公示决定", "件"),
+    ("published_on_time_pct", "按时公示率", "%"),
+    ("av_required", "音像记录清单内执法活动", "次"),
+    ("av_covered_pct", "音像记录覆盖率", "%"),
+    ("casefiles_reviewed", "评查案卷数", "宗"),
+    ("certified_officers", "持证执法人员", "人"),
+)
+
+
+def figure_text(key: str, value: Any) -> str:
+    """A figure for display: counts as they are, 万元 with two decimals, percentages with one."""
+    if value is None:
+        if key == "casefiles_reviewed":
+            return "未登记"
+        return "上年无可比数据" if key.endswith("_yoy_pct") else "—"
+    if key.endswith("_yoy_pct"):
+        return yoy_cell(value)
+    if key.endswith("_pct"):
+        return pct(value)
+    if key.endswith("_wan"):
+        return wan(value)
+    return str(value)

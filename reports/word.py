@@ -35,15 +35,15 @@ from docx.table import Table
 from accounts.models import Organisation
 from reports import charts
 from reports.narrative import (
+    MONTH_CELLS,
     NOTES,
+    CellColumn,
+    breakdown_tables,
     has_casefile_grades,
     introduction,
     ordinal,
-    pct,
     row_name,
     statistics_sections,
-    wan,
-    yoy_cell,
 )
 from reports.selectors import REPORT_TZ, annual_report
 
@@ -256,94 +256,18 @@ def _table(
     return table
 
 
-def _count(key: str) -> Callable[[dict[str, Any]], str]:
-    return lambda row: str(row[key])
-
-
-def _money(key: str) -> Callable[[dict[str, Any]], str]:
-    return lambda row: wan(row[key])
-
-
-def _percent(key: str) -> Callable[[dict[str, Any]], str]:
-    return lambda row: pct(row[key])
-
-
-def _change(key: str) -> Callable[[dict[str, Any]], str]:
-    return lambda row: yoy_cell(row[key])
-
-
 NAME_WIDTH = 34.0
 
 
-def _spread(names: Sequence[tuple[str, Callable[[dict[str, Any]], str]]]) -> list[Column]:
-    width = (TEXT_WIDTH_MM - NAME_WIDTH) / len(names)
-    return [("机构", NAME_WIDTH, row_name), *((title, width, value) for title, value in names)]
-
-
-# Four tables of up to nine columns rather than one wide one: every figure by sub-organisation,
-# legible at 9 pt in portrait A4.
-INSPECTION_COLUMNS = _spread(
-    [
-        ("检查企业\n（家次）", _count("inspections")),
-        ("违法行为\n（条）", _count("violations_found")),
-        ("责令整改\n（次）", _count("rectification_orders")),
-        ("立案\n（件）", _count("cases_filed")),
-        ("立案同比", _change("cases_filed_yoy_pct")),
-        ("事前立案\n（件）", _count("preventive_cases")),
-    ]
-)
-PENALTY_COLUMNS = _spread(
-    [
-        ("处罚决定\n（件）", _count("penalty_decisions")),
-        ("简易程序\n（件）", _count("summary_decisions")),
-        ("罚款\n（万元）", _money("fines_total_wan")),
-        ("罚款同比", _change("fines_yoy_pct")),
-        ("案均罚款\n（万元）", lambda row: "—" if row["avg_fine_wan"] is None else wan(row["avg_fine_wan"])),
-        ("5万元以上\n（件）", _count("fines_ge_50k")),
-        ("重大案件\n（件）", _count("major_decisions")),
-    ]
-)
-SYSTEMS_COLUMNS = _spread(
-    [
-        ("法制审核\n（件）", _count("legal_check_cases")),
-        ("审核退回\n（次）", _count("legal_check_returns")),
-        ("双重审核\n（件）", _count("major_double_checked")),
-        ("集体讨论\n（件次）", _count("deliberations")),
-        ("听证\n（次）", _count("hearings")),
-        ("已公示\n（件）", _count("published")),
-        ("按时\n公示率", _percent("published_on_time_pct")),
-        ("音像记录\n覆盖率", _percent("av_covered_pct")),
-    ]
-)
-SUPERVISION_NAMES: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
-    ("移送公安\n（件）", _count("transfers_to_police")),
-    ("移送人数\n（人）", _count("persons_transferred")),
-    ("列入\n黑名单", _count("blacklisted")),
-    ("行政复议\n（件）", _count("reconsiderations")),
-    ("复议纠错\n（件）", _count("reconsiderations_overturned")),
-    ("行政诉讼\n（件）", _count("litigations")),
-    ("败诉\n（件）", _count("litigations_lost")),
-    ("持证人员\n（人）", _count("certified_officers")),
-]
-CASEFILES_NAME: tuple[str, Callable[[dict[str, Any]], str]] = (
-    "评查案卷\n（宗）",
-    lambda row: "—" if row.get("casefiles_reviewed") is None else str(row["casefiles_reviewed"]),
-)
-
-
-def supervision_columns(rows: Sequence[dict[str, Any]]) -> list[Column]:
-    """The supervision table, with the case files reviewed once the case-file review records any."""
-    reviewed = any(row.get("casefiles_reviewed") is not None for row in rows)
-    return _spread([*SUPERVISION_NAMES, CASEFILES_NAME] if reviewed else SUPERVISION_NAMES)
+def _spread(columns: Sequence[CellColumn]) -> list[Column]:
+    """The organisation's name, then the figures sharing the rest of the line equally."""
+    width = (TEXT_WIDTH_MM - NAME_WIDTH) / len(columns)
+    return [("机构", NAME_WIDTH, row_name), *((title, width, value) for title, value in columns)]
 
 
 MONTH_COLUMNS: list[Column] = [
     ("月份", 22.0, lambda row: row["month"] if isinstance(row["month"], str) else f"{row['month']}月"),
-    ("检查企业\n（家次）", 26.8, _count("inspections")),
-    ("违法行为\n（条）", 26.8, _count("violations_found")),
-    ("立案\n（件）", 26.8, _count("cases_filed")),
-    ("处罚决定\n（件）", 26.8, _count("penalty_decisions")),
-    ("罚款\n（万元）", 26.8, _money("fines_total_wan")),
+    *((title, 26.8, value) for title, value in MONTH_CELLS),
 ]
 
 
@@ -410,17 +334,8 @@ def render_annual_report_docx(*, report: dict[str, Any], generated_at: datetime 
             f"{name}所属{len(children)}个下级机构和本级的执法数据见表{tables[0]}至表{tables[-1]}，"
             f"立案数和罚款金额的对比见图{figure}。下级机构的数据含其所属机构。",
         )
-        for number_, (title, columns) in zip(
-            tables,
-            (
-                ("执法检查和立案情况", INSPECTION_COLUMNS),
-                ("行政处罚情况", PENALTY_COLUMNS),
-                ("落实“三项制度”情况", SYSTEMS_COLUMNS),
-                ("执法监督和执法衔接情况", supervision_columns(rows)),
-            ),
-            strict=True,
-        ):
-            _table(document, f"表{number_}　{title}", columns, rows)
+        for number_, (title, columns) in zip(tables, breakdown_tables(rows), strict=True):
+            _table(document, f"表{number_}　{title}", _spread(columns), rows)
         parts = [r for r in rows if r["scope"] != "total"]
         chart = charts.organisations_chart(
             labels=[row_name(r) for r in parts],
