@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "documents",
+    "review",
 ]
 
 MIDDLEWARE = [
