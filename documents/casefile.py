@@ -332,7 +332,9 @@ def _numbered(pdf: PdfWriter) -> None:
         pdf.pages[index].merge_page(stamps.pages[index])
 
 
-def assemble(*, cover: Cover, parts: list[Part], recordings: list[Evidence], missing: list[str]) -> Built:
+def assemble(*, cover: Cover, parts: list[Part], av_pdf: bytes, recordings: int, missing: list[str]) -> Built:
+    """The file from its parts (the documents' PDFs converted beforehand with the AV list, in one
+    LibreOffice run); placeholders for unreadable scans are converted here."""
     from documents.pdf import docx_to_pdf
 
     # 1. Every document's pages: converted documents, readable scans, placeholders for the rest.
@@ -350,19 +352,17 @@ def assemble(*, cover: Cover, parts: list[Part], recordings: list[Evidence], mis
             bodies.append((part, pdf))
         else:
             bodies.append((part, None))
-    placeholders["av"] = av_list_docx(recordings)
-    converted = docx_to_pdf(placeholders)
+    converted = docx_to_pdf(placeholders) if placeholders else {}
     filed = [
         (part, pdf if pdf is not None else converted[str(index)])
         for index, (part, pdf) in enumerate(bodies)
         if part.in_file
     ]
-    av_pdf = converted["av"]
     not_applicable = [p for p in parts if not p.in_file]
 
     # 2. Cover, contents and remarks depend on the page count, and the contents on its own length:
     # lay them out until the assumed lengths are the real ones.
-    lengths = {"cover": 1, "toc": 1, "remarks": 1}
+    lengths = {"cover": 1, "toc": 1 + (len(filed) + 2) // 24, "remarks": 1}  # about 24 rows a page
     body_pages = [page_count(pdf) for _, pdf in filed]
     av_pages = page_count(av_pdf)
     for _ in range(4):
@@ -388,7 +388,7 @@ def assemble(*, cover: Cover, parts: list[Part], recordings: list[Evidence], mis
                         pages=total,
                         generated=sum(1 for p, _ in filed if p.note == "系统生成"),
                         uploaded=sum(1 for p, _ in filed if p.note != "系统生成"),
-                        recordings=len(recordings),
+                        recordings=recordings,
                         not_applicable=not_applicable,
                         missing=missing,
                         archived=cover.archived,

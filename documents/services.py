@@ -503,20 +503,22 @@ def document_docx(*, document_id: int) -> bytes:
         return data
 
 
-def documents_pdf(*, document_ids: list[int]) -> dict[int, bytes]:
-    """PDFs of generated documents, converting those not yet converted in one LibreOffice run."""
-    out: dict[int, bytes] = {}
+def documents_pdf(*, document_ids: list[int], extra: dict[str, bytes] | None = None) -> dict[Any, bytes]:
+    """PDFs of generated documents (by id), converting those not yet converted in one LibreOffice run
+    — with `extra` Word files of the caller's, returned under their names: one start-up for all."""
+    out: dict[Any, bytes] = {}
     todo: dict[int, bytes] = {}
     for document in CaseDocument.objects.filter(pk__in=document_ids):
         if document.pdf_key:
             out[document.pk] = _read(document.pdf_key)
         else:
             todo[document.pk] = document_docx(document_id=document.pk)
-    if todo:
+    if todo or extra:
         try:
-            converted = docx_to_pdf({str(pk): data for pk, data in todo.items()})
+            converted = docx_to_pdf({**{str(pk): data for pk, data in todo.items()}, **(extra or {})})
         except ConversionFailed as exc:
             raise Conflict(f"生成 PDF 失败：{exc}", reasons=[Reason("pdf_failed", str(exc))]) from exc
+        out.update({name: converted[name] for name in extra or {}})
         for pk in todo:
             data = converted[str(pk)]
             with transaction.atomic():
@@ -684,7 +686,14 @@ def casefile_assemble(*, case_id: int, now: datetime | None = None) -> CaseFile:
             )
         documents = list(documents_of(case=case))
         generated = [d.pk for d in documents if d.source == CaseDocument.Source.GENERATED]
-        pdfs = documents_pdf(document_ids=generated)
+        recordings = list(
+            Evidence.objects.filter(
+                case=case, kind__in=Evidence.AV_KINDS, status__in=Evidence.RECORDED_STATUSES
+            )
+            .select_related("activity", "officer")
+            .order_by("captured_at", "pk")
+        )
+        pdfs = documents_pdf(document_ids=generated, extra={"av": assembly.av_list_docx(recordings)})
         missing = missing_labels(missing_documents(case=case))
         label, until = retention_of(case)
         parts = []
@@ -700,18 +709,12 @@ def casefile_assemble(*, case_id: int, now: datetime | None = None) -> CaseFile:
                 parts.append(assembly.Part.of(d, scan=scan))
             else:
                 parts.append(assembly.Part.of(d))
-        recordings = list(
-            Evidence.objects.filter(
-                case=case, kind__in=Evidence.AV_KINDS, status__in=Evidence.RECORDED_STATUSES
-            )
-            .select_related("activity", "officer")
-            .order_by("captured_at", "pk")
-        )
         try:
             built = assembly.assemble(
                 cover=assembly.cover_of(case, retention=label, archived_at=case.archived_at or now),
                 parts=parts,
-                recordings=recordings,
+                av_pdf=pdfs["av"],
+                recordings=len(recordings),
                 missing=missing,
             )
         except ConversionFailed as exc:
