@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from api import auth, cases, evidence, inspections, legal, notifications, organisations, tasks, users
 from api import documents as document_views
 from api import reports as report_views
+from api import review as review_views
 from api.exceptions import not_found_view
 
 
@@ -102,6 +103,74 @@ urlpatterns = [
         "reports/annual/runs/<id:pk>/download/",
         report_views.AnnualReportRunDownload.as_view(),
         name="api-reports-annual-run-download",
+    ),
+    # Case-file review (案卷评查, SPEC §8, issue 8).
+    path("review/standards/", review_views.StandardListCreate.as_view(), name="api-review-standards"),
+    path("review/standards/<id:pk>/", review_views.StandardDetail.as_view(), name="api-review-standard"),
+    path("review/campaigns/", review_views.CampaignListCreate.as_view(), name="api-review-campaigns"),
+    path("review/campaigns/<id:pk>/", review_views.CampaignDetail.as_view(), name="api-review-campaign"),
+    path("review/campaigns/<id:pk>/sample/", review_views.CampaignSample.as_view(), name="api-review-sample"),
+    path("review/campaigns/<id:pk>/assign/", review_views.CampaignAssign.as_view(), name="api-review-assign"),
+    path("review/campaigns/<id:pk>/finish/", review_views.CampaignFinish.as_view(), name="api-review-finish"),
+    path(
+        "review/campaigns/<id:pk>/results/", review_views.CampaignResults.as_view(), name="api-review-results"
+    ),
+    path(
+        "review/campaigns/<id:pk>/report.xlsx",
+        review_views.CampaignReportXlsx.as_view(),
+        name="api-review-report-xlsx",
+    ),
+    path("review/scoresheets/", review_views.SheetList.as_view(), name="api-review-sheets"),
+    path("review/scoresheets/<id:pk>/", review_views.SheetDetail.as_view(), name="api-review-sheet"),
+    path(
+        "review/scoresheets/<id:pk>/casefile/",
+        review_views.SheetCasefile.as_view(),
+        name="api-review-casefile",
+    ),
+    path(
+        "review/scoresheets/<id:pk>/deductions/",
+        review_views.SheetDeductions.as_view(),
+        name="api-review-deductions",
+    ),
+    path(
+        "review/scoresheets/<id:pk>/deductions/<id:item>/",
+        review_views.SheetDeduction.as_view(),
+        name="api-review-deduction",
+    ),
+    path("review/scoresheets/<id:pk>/vetoes/", review_views.SheetVetoes.as_view(), name="api-review-vetoes"),
+    path(
+        "review/scoresheets/<id:pk>/vetoes/<id:item>/",
+        review_views.SheetVeto.as_view(),
+        name="api-review-veto",
+    ),
+    path(
+        "review/scoresheets/<id:pk>/suggestions/<id:item>/confirm/",
+        review_views.SuggestionConfirm.as_view(),
+        name="api-review-suggestion-confirm",
+    ),
+    path(
+        "review/scoresheets/<id:pk>/suggestions/<id:item>/dismiss/",
+        review_views.SuggestionDismiss.as_view(),
+        name="api-review-suggestion-dismiss",
+    ),
+    path("review/scoresheets/<id:pk>/submit/", review_views.SheetSubmit.as_view(), name="api-review-submit"),
+    path(
+        "review/scoresheets/<id:pk>/second-review/",
+        review_views.SheetSecondReview.as_view(),
+        name="api-review-second-review",
+    ),
+    path(
+        "review/scoresheets/<id:pk>/rectifications/",
+        review_views.SheetRectifications.as_view(),
+        name="api-review-sheet-rectifications",
+    ),
+    path(
+        "review/rectifications/", review_views.RectificationList.as_view(), name="api-review-rectifications"
+    ),
+    path(
+        "review/rectifications/<id:pk>/complete/",
+        review_views.RectificationComplete.as_view(),
+        name="api-review-rectification-complete",
     ),
     # Anything else under /api/v1/ is a JSON 404 in the one error shape, never Django's HTML page.
     re_path(r"^[\s\S]*$", not_found_view),
