@@ -33,6 +33,7 @@ from accounts.roles import Role
 from casefiles.models import Case, Inspection, Party
 from casefiles.services import inspection_record
 from tests.factories import World, at, entity, user
+from tests.review import matrix as review_matrix
 from workflow import services
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,35 @@ POLICY: dict[str, tuple[int | str, ...]] = {
     "GET /cases/{id}/legal-checks/":                (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
     "GET /cases/{id}/deliberations/":               (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
     "GET /reports/annual/":                         (401, "403/403", "403/403", "403/403", "403/403", "200/404", "403/403", "200/404", "200/404"),
+    # Case-file review (issue 8; requests in tests/review/matrix.py). The report.xlsx download is not JSON,
+    # so its row is in tests/review/test_api.py. The district's casefile_reviewer is the campaign's reviewer;
+    # officer1 handles the reviewed file, so he (with the district's heads) reports its rectification done.
+    "GET /review/standards/":                                  (401, "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200"),
+    "POST /review/standards/":                                 (401, "403/403", "403/403", "403/403", "403/403", "403/403", "403/403", "403/403", "201/201"),
+    "GET /review/standards/{id}/":                             (401, "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200"),
+    "GET /review/campaigns/":                                  (401, "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200"),
+    "POST /review/campaigns/":                                 (401, "403/403", "403/403", "403/403", "403/403", "201/404", "403/403", "403/403", "201/404"),
+    "GET /review/campaigns/{id}/":                             (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "PATCH /review/campaigns/{id}/":                           (401, "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404", "200/404"),
+    "GET /review/campaigns/{id}/sample/":                      (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "POST /review/campaigns/{id}/sample/":                     (401, "403/404", "403/404", "403/404", "403/404", "201/404", "403/404", "403/404", "201/404"),
+    "POST /review/campaigns/{id}/assign/":                     (401, "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404", "200/404"),
+    "POST /review/campaigns/{id}/finish/":                     (401, "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404", "200/404"),
+    "GET /review/campaigns/{id}/results/":                     (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "GET /review/scoresheets/":                                (401, "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200"),
+    "GET /review/scoresheets/{id}/":                           (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "GET /review/scoresheets/{id}/casefile/":                  (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "POST /review/scoresheets/{id}/deductions/":               (401, "403/404", "403/404", "403/404", "403/404", "403/404", "201/404", "403/404", "403/404"),
+    "DELETE /review/scoresheets/{id}/deductions/{did}/":       (401, "403/404", "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404"),
+    "POST /review/scoresheets/{id}/vetoes/":                   (401, "403/404", "403/404", "403/404", "403/404", "403/404", "201/404", "403/404", "403/404"),
+    "DELETE /review/scoresheets/{id}/vetoes/{vid}/":           (401, "403/404", "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404"),
+    "POST /review/scoresheets/{id}/suggestions/{sid}/confirm/":(401, "403/404", "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404"),
+    "POST /review/scoresheets/{id}/suggestions/{sid}/dismiss/":(401, "403/404", "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404"),
+    "POST /review/scoresheets/{id}/submit/":                   (401, "403/404", "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404"),
+    "POST /review/scoresheets/{id}/second-review/":            (401, "403/404", "403/404", "403/404", "403/404", "403/404", "200/404", "403/404", "403/404"),
+    "POST /review/scoresheets/{id}/rectifications/":           (401, "403/404", "403/404", "403/404", "403/404", "201/404", "403/404", "403/404", "201/404"),
+    "GET /review/rectifications/":                             (401, "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200"),
+    "POST /review/rectifications/{id}/complete/":              (401, "200/404", "200/404", "403/404", "403/404", "200/404", "403/404", "403/404", "403/404"),
 }
 # fmt: on
 # Notes on the rows: the district officer is officer1, who handles every fixture case, so he may edit
@@ -275,6 +305,36 @@ REQUESTS: dict[str, Callable[[Fixture], Req]] = {
     "GET /reports/annual/": lambda fx: Req(
         "get", f"/reports/annual/?organisation={fx.w.district.pk}&year=2026"
     ),
+    "GET /review/standards/": lambda fx: Req(*review_matrix.standards_list(fx)),
+    "POST /review/standards/": lambda fx: Req(*review_matrix.standard_create(fx)),
+    "GET /review/standards/{id}/": lambda fx: Req(*review_matrix.standard_detail(fx)),
+    "GET /review/campaigns/": lambda fx: Req(*review_matrix.campaigns_list(fx)),
+    "POST /review/campaigns/": lambda fx: Req(*review_matrix.campaign_create(fx)),
+    "GET /review/campaigns/{id}/": lambda fx: Req(*review_matrix.campaign_detail(fx)),
+    "PATCH /review/campaigns/{id}/": lambda fx: Req(*review_matrix.campaign_update(fx)),
+    "GET /review/campaigns/{id}/sample/": lambda fx: Req(*review_matrix.sample_list(fx)),
+    "POST /review/campaigns/{id}/sample/": lambda fx: Req(*review_matrix.sample_draw(fx)),
+    "POST /review/campaigns/{id}/assign/": lambda fx: Req(*review_matrix.campaign_assign(fx)),
+    "POST /review/campaigns/{id}/finish/": lambda fx: Req(*review_matrix.campaign_finish(fx)),
+    "GET /review/campaigns/{id}/results/": lambda fx: Req(*review_matrix.campaign_results(fx)),
+    "GET /review/scoresheets/": lambda fx: Req(*review_matrix.sheets_list(fx)),
+    "GET /review/scoresheets/{id}/": lambda fx: Req(*review_matrix.sheet_detail(fx)),
+    "GET /review/scoresheets/{id}/casefile/": lambda fx: Req(*review_matrix.sheet_casefile(fx)),
+    "POST /review/scoresheets/{id}/deductions/": lambda fx: Req(*review_matrix.deduction_add(fx)),
+    "DELETE /review/scoresheets/{id}/deductions/{did}/": lambda fx: Req(*review_matrix.deduction_remove(fx)),
+    "POST /review/scoresheets/{id}/vetoes/": lambda fx: Req(*review_matrix.veto_add(fx)),
+    "DELETE /review/scoresheets/{id}/vetoes/{vid}/": lambda fx: Req(*review_matrix.veto_remove(fx)),
+    "POST /review/scoresheets/{id}/suggestions/{sid}/confirm/": lambda fx: Req(
+        *review_matrix.suggestion_confirm(fx)
+    ),
+    "POST /review/scoresheets/{id}/suggestions/{sid}/dismiss/": lambda fx: Req(
+        *review_matrix.suggestion_dismiss(fx)
+    ),
+    "POST /review/scoresheets/{id}/submit/": lambda fx: Req(*review_matrix.sheet_submit(fx)),
+    "POST /review/scoresheets/{id}/second-review/": lambda fx: Req(*review_matrix.second_review(fx)),
+    "POST /review/scoresheets/{id}/rectifications/": lambda fx: Req(*review_matrix.rectification_issue(fx)),
+    "GET /review/rectifications/": lambda fx: Req(*review_matrix.rectifications_list(fx)),
+    "POST /review/rectifications/{id}/complete/": lambda fx: Req(*review_matrix.rectification_complete(fx)),
 }
 
 
@@ -312,7 +372,7 @@ def listed_keys(fx: Fixture, body: dict) -> set[str]:
 def test_policy_table_covers_every_role_and_actor() -> None:
     assert set(ROLES) == set(Role.values), "a new role needs a column in POLICY"
     assert set(POLICY) == set(REQUESTS)
-    assert len(EXPECTED) == len(POLICY) * len(ACTORS) == 24 * 17
+    assert len(EXPECTED) == len(POLICY) * len(ACTORS) == 50 * 17
     assert set(EXPECTED.values()) <= {200, 201, 401, 403, 404}
 
 
