@@ -1,11 +1,43 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web import views
+from web import case_views, document_views, evidence_views, inspection_views, meeting_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/", case_views.case_list, name="cases"),
+    path("cases/new/", case_views.case_create, name="case-create"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/edit/", case_views.case_edit, name="case-edit"),
+    path("cases/<int:pk>/activities/new/", case_views.activity_create, name="case-activity"),
+    path("cases/<int:pk>/do/<slug:code>/", case_views.case_step, name="case-step"),
+    path("cases/<int:pk>/evidence/new/", evidence_views.evidence_upload, name="evidence-upload"),
+    path(
+        "cases/<int:pk>/evidence/<int:evidence_id>/access/",
+        evidence_views.evidence_access,
+        name="evidence-access",
+    ),
+    path(
+        "cases/<int:pk>/documents/generate/<slug:doc_type>/",
+        document_views.document_generate,
+        name="document-generate",
+    ),
+    path("cases/<int:pk>/documents/upload/", document_views.document_upload, name="document-upload"),
+    path(
+        "cases/<int:pk>/documents/not-applicable/",
+        document_views.document_not_applicable,
+        name="document-not-applicable",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:document_id>/<slug:fmt>/",
+        document_views.document_download,
+        name="document-download",
+    ),
+    path("cases/<int:pk>/casefile.pdf", document_views.casefile_download, name="casefile-download"),
+    path("inspections/", inspection_views.inspection_list, name="inspections"),
+    path("inspections/new/", inspection_views.inspection_create, name="inspection-create"),
+    path("meetings/", meeting_views.meeting_list, name="meetings"),
+    path("meetings/new/", meeting_views.meeting_create, name="meeting-create"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),

@@ -13,77 +13,36 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from casefiles.selectors import cases_visible_to, overdue_q
+from accounts.roles import Role
 from notifications.selectors import notifications_for
 from notifications.services import notification_mark_read, notifications_mark_all_read
+from web.selectors import home_counts, meetings_for
+from workflow.selectors import tasks_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """工作台: the cases waiting for me (overdue first, then by deadline), my unread notifications,
+    the figures of my subtree, and what my roles start from here."""
     today = timezone.localdate()
-    cases = cases_visible_to(user=request.user).select_related("organisation", "party")
-    queue = cases.exclude(state__in=["archived", "not_filed", "withdrawn", "transferred"]).order_by(
-        "current_deadline", "-pk"
-    )[:50]
+    user = request.user
+    queue = Paginator(tasks_for(user=user, today=today), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/home.html",
         {
             "queue": queue,
             "today": today,
-            "overdue": cases.filter(overdue_q(today)).count(),
-            "total": cases.count(),
-            "notifications": notifications_for(user=request.user).filter(read_at__isnull=True)[:10],
-        },
-    )
-
-
-@login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The case page: particulars, what this user may do now (and why not), the pre-check, the legal
-    checks with their opinions, the hearing, the deliberations, evidence and the history."""
-    from casefiles.models import Evidence
-    from casefiles.selectors import av_coverage
-    from workflow.models import Hearing
-    from workflow.precheck import RESULT_LABELS
-    from workflow.selectors import case_history, deliberations_of, legal_checks_of
-    from workflow.services import case_available_transitions, case_precheck
-
-    case = (
-        cases_visible_to(user=request.user)
-        .select_related("organisation", "party", "violation_type")
-        .prefetch_related("officers")
-        .filter(pk=pk)
-        .first()
-    )
-    if case is None:
-        raise Http404("案件不存在")
-    from workflow.models import LegalCheck
-
-    conclusions = dict(LegalCheck.Conclusion.choices)
-    checks = list(legal_checks_of(case=case))
-    for check in checks:
-        check.point_rows = [
-            {**p, "conclusion_label": conclusions.get(p["conclusion"], p["conclusion"])} for p in check.points
-        ]
-    findings = [
-        {**f.as_dict(), "label": RESULT_LABELS[f.result]}
-        for f in case_precheck(case_id=case.pk, actor=request.user)
-    ]
-    return render(
-        request,
-        "web/case.html",
-        {
-            "case": case,
-            "today": timezone.localdate(),
-            "transitions": case_available_transitions(case=case, actor=request.user),
-            "findings": findings,
-            "checks": checks,
-            "hearing": Hearing.objects.filter(case=case).select_related("hearing_officer").first(),
-            "deliberations": deliberations_of(case=case),
-            "evidence": Evidence.objects.filter(case=case).select_related("activity").order_by("pk"),
-            "coverage": av_coverage(case=case),
-            "history": case_history(case=case),
+            "counts": home_counts(user=user, today=today),
+            "roles": [label for code, label in Role.choices if user.has_role(code)],
+            "is_officer": user.has_role(Role.OFFICER),
+            "is_agency_head": user.has_role(Role.AGENCY_HEAD),
+            "meetings": meetings_for(user=user)[:5]
+            if user.has_role(Role.COMMITTEE_MEMBER) or user.has_role(Role.AGENCY_HEAD)
+            else [],
+            "notifications": notifications_for(user=user)
+            .filter(read_at__isnull=True)
+            .select_related("case")[:10],
         },
     )
 
