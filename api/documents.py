@@ -100,6 +100,14 @@ class CaseDocumentOut(serializers.ModelSerializer):
         }
 
 
+CreatedOut = inline_serializer(
+    "CaseDocumentsCreated",
+    fields={
+        "documents": CaseDocumentOut(many=True, help_text="生成、上传或标注的文书（补充生成时可能多件）")
+    },
+)
+
+
 class ActionIn(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=[("generate", "生成"), ("not_applicable", "标注不适用")],
@@ -148,7 +156,7 @@ class CaseDocuments(APIView):
 
     @api_schema(
         request={"application/json": ActionIn, "multipart/form-data": UploadIn},
-        responses={201: CaseDocumentOut(many=True)},
+        responses={201: CreatedOut},
         errors=(400, 401, 403, 404, 409, 413),
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -189,7 +197,7 @@ class CaseDocuments(APIView):
                         reason=values["reason"],
                     )
                 ]
-        return Response(CaseDocumentOut(documents, many=True).data, status=201)
+        return Response({"documents": CaseDocumentOut(documents, many=True).data}, status=201)
 
 
 class DocumentRequirementOut(serializers.Serializer):

@@ -74,7 +74,7 @@ def test_generate_upload_and_mark_not_applicable(world: World) -> None:
         format="json",
     )
     assert made.status_code == 201, made.json()
-    assert made.json()[0]["doc_type"] == "inquiry_record"
+    assert made.json()["documents"][0]["doc_type"] == "inquiry_record"
     missing_content = officer.post(
         url(case), {"action": "generate", "doc_type": "inquiry_record", "data": {}}, format="json"
     )
@@ -91,7 +91,7 @@ def test_generate_upload_and_mark_not_applicable(world: World) -> None:
         format="multipart",
     )
     assert scan.status_code == 201, scan.json()
-    uploaded = scan.json()[0]
+    uploaded = scan.json()["documents"][0]
     assert uploaded["source"] == "uploaded" and uploaded["sha256"] == hashlib.sha256(PDF_BYTES).hexdigest()
     served = officer.get(uploaded["links"]["file"])
     assert served.status_code == 200 and b"".join(served.streaming_content) == PDF_BYTES
