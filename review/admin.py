@@ -2,13 +2,13 @@
 
 Standard versions are immutable (a change is a new version, through the API or
 `manage.py load_review_standard`); only whether a version is offered to new campaigns is switched
-here. Campaigns, sheets and rectification items change only through review.services (the API).
+here, by the two actions of the standards' list. Campaigns, sheets and rectification items change only through review.services (the API).
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from casefiles.admin import ReadOnlyAdminMixin
@@ -26,6 +26,7 @@ from review.models import (
     VetoFinding,
     VetoItem,
 )
+from review.standards import standard_set_active
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -52,7 +53,7 @@ class VetoInline(ReadOnlyInline):
 
 
 @admin.register(ScoringStandard)
-class ScoringStandardAdmin(admin.ModelAdmin):
+class ScoringStandardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "code",
@@ -65,26 +66,18 @@ class ScoringStandardAdmin(admin.ModelAdmin):
     )
     list_filter = ("active", "code")
     search_fields = ("code", "name")
-    fields = (
-        "code",
-        "version",
-        "name",
-        "description",
-        "excellent_min",
-        "good_min",
-        "pass_min",
-        "active",
-        "created_by",
-        "created_at",
-    )
-    readonly_fields = tuple(f for f in fields if f != "active")
     inlines = (CategoryInline, VetoInline)
+    actions = ("offer", "withdraw")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    @admin.action(description="设为可用于新的评查活动")
+    def offer(self, request: HttpRequest, queryset: QuerySet[ScoringStandard]) -> None:
+        for standard in queryset:
+            standard_set_active(standard_id=standard.pk, active=True)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+    @admin.action(description="停止用于新的评查活动（已有活动不受影响）")
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[ScoringStandard]) -> None:
+        for standard in queryset:
+            standard_set_active(standard_id=standard.pk, active=False)
 
 
 class ItemInline(ReadOnlyInline):

@@ -332,6 +332,11 @@ def standard_create(*, spec: StandardSpec, actor: User | None) -> ScoringStandar
             raise Conflict(f"评查标准“{spec.code}”第 {version} 版刚由他人创建，请刷新后重试") from None
 
 
+def standard_set_active(*, standard_id: int, active: bool) -> None:
+    """Offer a version to new campaigns or stop offering it; campaigns already using it keep it."""
+    ScoringStandard.objects.filter(pk=standard_id).update(active=active)
+
+
 def standard_file_read(path: Path = DEFAULT_STANDARD_FILE) -> StandardSpec:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
