@@ -148,7 +148,9 @@ class InspectionForm(PartyFields):
     violations_found = forms.IntegerField(label="发现违法行为条数", min_value=0, max_value=100000, initial=0)
     rectification_order = forms.BooleanField(label="已下达责令限期整改", required=False)
     documents_issued = forms.IntegerField(label="制发文书数", min_value=0, max_value=100000, initial=0)
-    notes = forms.CharField(label="检查情况", required=False, widget=forms.Textarea, max_length=20000)
+    notes = forms.CharField(
+        label="检查情况", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
+    )
 
     field_order = ["organisation", "inspected_on", *PARTY_FIELDS, "officers"]
 
@@ -169,7 +171,9 @@ class CaseCreateForm(PartyFields):
     violation_type = forms.ModelChoiceField(
         label="违法行为", required=False, queryset=ViolationType.objects.none(), empty_label="（暂不选择）"
     )
-    facts = forms.CharField(label="违法事实", required=False, widget=forms.Textarea, max_length=50000)
+    facts = forms.CharField(
+        label="违法事实", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=50000
+    )
     officers = UserMultipleChoice(
         label="承办人员（至少两名持证人员）",
         queryset=User.objects.none(),
@@ -189,7 +193,9 @@ class CaseDetailsForm(PartyFields):
     """修改案情 while drafting or investigating (workflow.services.case_update_details)."""
 
     title = forms.CharField(label="案由", max_length=200)
-    facts = forms.CharField(label="违法事实", required=False, widget=forms.Textarea, max_length=50000)
+    facts = forms.CharField(
+        label="违法事实", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=50000
+    )
     violation_type = forms.ModelChoiceField(
         label="违法行为", required=False, queryset=ViolationType.objects.none(), empty_label="（未选择）"
     )
@@ -208,7 +214,7 @@ class CaseDetailsForm(PartyFields):
     )
     criminal_suspicion = forms.BooleanField(label="涉嫌犯罪（须移送）", required=False)
     criminal_suspicion_note = forms.CharField(
-        label="涉嫌犯罪情况", required=False, widget=forms.Textarea, max_length=20000
+        label="涉嫌犯罪情况", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -356,7 +362,7 @@ class MeetingForm(WebForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    minutes = forms.CharField(label="会议纪要", widget=forms.Textarea, max_length=20000)
+    minutes = forms.CharField(label="会议纪要", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
 
     def __init__(
         self, *args: Any, organisations: Any, committee: Any, chairs: Any, cases: Any, **kwargs: Any

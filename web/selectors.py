@@ -133,6 +133,10 @@ def _detail_value(key: str, value: Any) -> str:
         return dict(Case.ExecutionOutcome.choices).get(value, str(value))
     if key == "kind":
         return AvActivity.LABELS.get(value) or dict(Evidence.Kind.choices).get(value, str(value))
+    if key == "doc_type":
+        from documents.catalogue import BY_CODE
+
+        return BY_CODE[value].name if value in BY_CODE else str(value)
     if value is True:
         return "是"
     return str(value)

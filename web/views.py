@@ -49,7 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(user=request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(notifications_for(user=request.user).select_related("case"), 30).get_page(
+        request.GET.get("page")
+    )
     return render(request, "web/notifications.html", {"page": page})
 
 
