@@ -1276,4 +1276,11 @@ def demo_seed(*, password: str | None = None) -> DemoSummary:
         created = not seeder.exists()
         if created:
             seeder.year_of_work()
+        from review.demo import demo_review_seed  # issue 8: the finished cross-review campaign
+
+        demo_review_seed(
+            organisations=seeder.orgs,
+            users=seeder.users,
+            password_hash=seeder._hashed(password or settings.DEMO_PASSWORD),
+        )
     return seeder.summary(created)
