@@ -176,8 +176,6 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 )
         except (DomainError, ValidationError) as exc:
             show_on_form(form, exc)
-            if isinstance(exc, DomainError) and not isinstance(exc, InvalidInput):
-                form.add_error(None, exc.detail)
             status = status_of(exc)
         else:
             messages.success(request, f"已登记案件：{case.title}")
@@ -210,8 +208,6 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     )
         except (DomainError, ValidationError) as exc:
             show_on_form(form, exc)
-            if isinstance(exc, DomainError) and not isinstance(exc, InvalidInput):
-                form.add_error(None, exc.detail)
             status = status_of(exc)
         else:
             messages.success(request, "案情已保存" if changes else "没有修改")
@@ -240,8 +236,6 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except (DomainError, ValidationError) as exc:
             show_on_form(form, exc)
-            if isinstance(exc, DomainError) and not isinstance(exc, InvalidInput):
-                form.add_error(None, exc.detail)
             status = status_of(exc)
         else:
             messages.success(request, f"已登记执法活动：{activity.get_kind_display()}")
@@ -290,8 +284,10 @@ def case_step(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             raise Http404("案件不存在") from None
         except DomainError as exc:
             form = web_steps.build_form(step, case, data)
-            show_on_form(form, exc)
-            if not isinstance(exc, InvalidInput):
+            if isinstance(exc, InvalidInput):
+                show_on_form(form, exc)
+            else:  # a role, a guard or a stale page: above the form, with its reasons
+                form.is_valid()
                 page.refusal = exc
             status = exc.status
         else:

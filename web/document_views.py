@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from casefiles.models import Case
-from core.errors import DomainError, InvalidInput, NotFound
+from core.errors import DomainError, NotFound
 from documents import services as documents
 from documents.catalogue import BY_CODE, STAGE_LABELS
 from documents.models import CaseDocument
@@ -111,8 +111,6 @@ def document_generate(request: HttpRequest, pk: int, doc_type: str) -> HttpRespo
             messages.error(request, exc.detail)
             return _back(case)
         show_on_form(form, exc)
-        if not isinstance(exc, InvalidInput):
-            form.add_error(None, exc.detail)
         forms_ = [
             (code, BY_CODE[code].name, form if code == doc_type else record_form(code))
             for code in FIELD_RECORDS
@@ -150,8 +148,6 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("案件不存在") from None
     except DomainError as exc:
         show_on_form(form, exc)
-        if not isinstance(exc, InvalidInput):
-            form.add_error(None, exc.detail)
         return _refused(request, case, exc, upload_form=form, open_upload=True)
     messages.success(request, f"已上传{BY_CODE[doc_type].name}的签字扫描件")
     return _back(case)
@@ -176,8 +172,6 @@ def document_not_applicable(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404("案件不存在") from None
         except DomainError as exc:
             show_on_form(form, exc)
-            if not isinstance(exc, InvalidInput):
-                form.add_error(None, exc.detail)
             return _refused(request, case, exc, na_form=form)
         messages.success(request, f"已标注不适用：{document.title}")
         return _back(case)

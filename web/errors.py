@@ -1,6 +1,6 @@
 """How the pages show a service's refusal: field errors next to their fields, everything else (a role
-missing, a guard unmet, a stale page) as a message above the form with the reasons, and the HTTP
-status the API would give (400/403/404/409/413) so a refusal is never a 200 or a 500."""
+missing, a guard unmet, a stale page) as a message above the form, and the HTTP status the API would
+give (400/403/404/409/413) so a refusal is never a 200 or a 500."""
 
 from __future__ import annotations
 
@@ -12,28 +12,36 @@ from django.core.exceptions import ValidationError
 from core.errors import DomainError, InvalidInput
 
 
-def show_on_form(form: forms.Form, error: DomainError | ValidationError, *, prefix: str = "") -> None:
-    """Put the service's field errors on the form (a field the form lacks: above it)."""
+def _errors_of(error: DomainError | ValidationError) -> dict[str, list[str]]:
     if isinstance(error, ValidationError):
-        errors: dict[str, Any] = (
+        raw: dict[str, Any] = (
             error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         )
-    else:
-        errors = error.errors if isinstance(error, InvalidInput) and error.errors else {}
-        if not errors:
-            return
+        return {k: [str(m) for m in v] for k, v in raw.items()}
+    if not isinstance(error, InvalidInput):
+        return {"__all__": [error.detail]}
+    errors = {
+        k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])] for k, v in error.errors.items()
+    }
+    # A service that refuses its input says why in its detail; the field errors may be terser ("必填").
+    # The summary the service makes of the form's own errors ("输入有误：…") adds nothing.
+    shown = {m for messages in errors.values() for m in messages}
+    if not error.detail.startswith("输入有误") and error.detail not in shown:
+        errors.setdefault("__all__", []).insert(0, error.detail)
+    return errors
+
+
+def show_on_form(form: forms.Form, error: DomainError | ValidationError, *, prefix: str = "") -> None:
+    """Put the service's errors on the form: a field's next to it, the rest above the form."""
     if not hasattr(form, "cleaned_data"):
         form.is_valid()
-    for name, messages in errors.items():
+    for name, messages in _errors_of(error).items():
         field = f"{prefix}{name}"
         target = field if field in form.fields else None
         shown = form.errors.get(field if target else "__all__", [])
-        for message in messages if isinstance(messages, list | tuple) else [messages]:
-            if str(message) not in shown:
-                if target is None and name not in ("__all__", "non_field_errors"):
-                    form.add_error(None, f"{message}")
-                else:
-                    form.add_error(target, str(message))
+        for message in messages:
+            if message not in shown:
+                form.add_error(target, message)
 
 
 def status_of(error: DomainError | ValidationError) -> int:

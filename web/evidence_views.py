@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from casefiles import evidence as services
 from casefiles.models import Case, CaseActivity
-from core.errors import DomainError, InvalidInput, NotFound
+from core.errors import DomainError, NotFound
 from web.errors import show_on_form
 from web.forms import EvidenceMetaForm
 from web.selectors import case_for_page
@@ -71,8 +71,6 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404("案件不存在") from None
             except DomainError as exc:
                 show_on_form(form, exc)
-                if not isinstance(exc, InvalidInput):
-                    form.add_error(None, exc.detail)
                 status = exc.status
             else:
                 messages.success(

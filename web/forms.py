@@ -85,8 +85,12 @@ class CaseFilterForm(WebForm):
     procedure = forms.ChoiceField(
         label="程序", required=False, choices=[("", "全部"), *Case.Procedure.choices]
     )
-    major = forms.TypedChoiceField(label="重大案件", required=False, choices=TRISTATE, coerce=int)
-    overdue = forms.TypedChoiceField(label="超期", required=False, choices=TRISTATE, coerce=int)
+    major = forms.TypedChoiceField(
+        label="重大案件", required=False, choices=TRISTATE, coerce=int, empty_value=None
+    )
+    overdue = forms.TypedChoiceField(
+        label="超期", required=False, choices=TRISTATE, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.selectors import visible_organisations
 from casefiles.selectors import cases_visible_to
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError
 from web.errors import show_on_form, status_of
 from web.forms import MeetingForm
 from web.selectors import meetings_for
@@ -95,8 +95,6 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 )
             except (DomainError, ValidationError) as exc:
                 show_on_form(form, exc)
-                if isinstance(exc, DomainError) and not isinstance(exc, InvalidInput):
-                    form.add_error(None, exc.detail)
                 status = status_of(exc)
             else:
                 messages.success(

@@ -21,7 +21,6 @@ import pytest
 from django.conf import settings as django_settings
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-FIXTURES = Path(__file__).parent / "fixtures"
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", django_settings.BASE_DIR / "artifacts" / "screenshots"))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 PASSWORD = "pw-secret-123"  # tests.factories.user
+FIXTURES = Path(__file__).parent / "fixtures"
 _shot_numbers = itertools.count(1)
 
 

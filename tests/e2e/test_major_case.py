@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from casefiles.models import Case, Evidence
-from tests.e2e.conftest import FIXTURES
-from tests.e2e.officials import Official
+from tests.e2e.officials import FIXTURES, Official
 from tests.factories import World, credit_code, user
 from tests.workflow.test_guards import to_deliberation
 from workflow.models import CaseEvent, LegalCheck
