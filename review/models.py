@@ -384,7 +384,8 @@ class Deduction(models.Model):
     item = models.ForeignKey(StandardItem, verbose_name="扣分项", on_delete=models.PROTECT, related_name="+")
     occurrences = models.PositiveSmallIntegerField("处数", default=1)
     points_each = models.DecimalField("每处扣分", **POINTS)
-    # occurrences × points_each, stored so the category sums and the statistics are plain SUMs.
+    # occurrences × points_each (review.services writes it), stored so the category sums and the
+    # statistics are plain SUMs. Not a CHECK: SQLite compares decimals as floats (3 × 0.35 ≠ 1.05).
     points = models.DecimalField("扣分", max_digits=7, decimal_places=2)
     reason = models.TextField("扣分理由")
     suggestion = models.OneToOneField(
@@ -400,10 +401,6 @@ class Deduction(models.Model):
             models.CheckConstraint(
                 condition=models.Q(occurrences__gte=1) & models.Q(points_each__gt=0),
                 name="review_deduction_positive",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(points=models.F("occurrences") * models.F("points_each")),
-                name="review_deduction_points_product",
             ),
         ]
         indexes = [models.Index(fields=["item", "sheet"])]

@@ -173,7 +173,8 @@ def _sheet_aggregates() -> dict[str, Any]:
 def campaign_results(*, campaign: Campaign) -> dict[str, Any]:
     """Files sampled and reviewed, the grade distribution, the mean score (one decimal, half up), the
     vetoed files, the most frequent deductions and the rectification items — for the campaign and per
-    organisation under review. Only completed sheets count in the scores. Six queries."""
+    organisation under review (each of the campaign's organisations, with zeros when none of its
+    files was drawn). Only completed sheets count in the scores. Six queries."""
     sheets = ScoreSheet.objects.filter(campaign=campaign)
     total = sheets.aggregate(**_sheet_aggregates())
     per_org = {
@@ -202,7 +203,14 @@ def campaign_results(*, campaign: Campaign) -> dict[str, Any]:
         .annotate(files=Count("sheet", distinct=True))
         .order_by("-files", "veto__code")
     )
-    organisations = Organisation.objects.filter(pk__in=list(per_org)).order_by("path")
+    organisations = campaign.organisations.order_by("path")
+    nothing = {
+        "sampled": 0,
+        "reviewed": 0,
+        "mean": None,
+        "vetoed": 0,
+        **{f"grade_{g}": 0 for g in Grade.values},
+    }
     rect_open = sum(r["open"] for r in rect_per_org.values())
     rect_done = sum(r["done"] for r in rect_per_org.values())
     return {
@@ -210,7 +218,7 @@ def campaign_results(*, campaign: Campaign) -> dict[str, Any]:
         "by_organisation": [
             {
                 "organisation": organisation,
-                **_figures(per_org[organisation.pk]),
+                **_figures(per_org.get(organisation.pk, nothing)),
                 "rectifications_open": rect_per_org.get(organisation.pk, {}).get("open", 0),
                 "rectifications_done": rect_per_org.get(organisation.pk, {}).get("done", 0),
             }

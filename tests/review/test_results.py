@@ -17,7 +17,7 @@ from review import services
 from review.export import campaign_report_xlsx
 from review.models import Campaign, Deduction, Grade, ScoreSheet, VetoFinding
 from review.selectors import campaign_results, casefiles_reviewed
-from tests.factories import World, at
+from tests.factories import World, at, org
 from tests.review.factories import campaign, closed_summary, manager, officers_of, reviewer, started
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +166,17 @@ def test_only_completed_sheets_count_and_the_year_is_beijing_time(world: World) 
     results = campaign_results(campaign=c)
     assert (results["files_sampled"], results["files_reviewed"]) == (2, 1)
     assert second.status == "draft"
+
+
+def test_an_organisation_without_closed_files_still_has_its_row(world: World) -> None:
+    w = world
+    quiet = org("静街", "street", w.district)
+    closed_summary(w)
+    rev = reviewer(w.district)
+    admin = manager(w.district)
+    c = campaign(actor=admin, organiser=w.district, organisations=[w.district, quiet], reviewers=[rev])
+    started(c, admin)
+    rows = {row["organisation"].pk: row for row in campaign_results(campaign=c)["by_organisation"]}
+    assert set(rows) == {w.district.pk, quiet.pk}
+    assert (rows[quiet.pk]["files_sampled"], rows[quiet.pk]["mean_score"]) == (0, None)
+    assert rows[quiet.pk]["grades"] == {"excellent": 0, "good": 0, "pass": 0, "fail": 0}
