@@ -8,18 +8,14 @@ from django.urls import NoReverseMatch, reverse
 from accounts.roles import Role
 from notifications.selectors import unread_count
 
-# Pages of other apps the header links to when they are installed (statistics: reports, issue 9;
-# case-file review: review, issue 8): (context name, URL names to try, roles that see the link).
+# Pages the header links to for these roles: the statistics dashboard of the reports app (issue 9)
+# and the case-file review pages: (context name, URL names to try, roles that see the link).
 OPTIONAL_PAGES = (
-    (
-        "reports_url",
-        ("reports-dashboard", "reports:dashboard", "reports-home", "reports:index"),
-        (Role.REPORT_VIEWER, Role.AGENCY_HEAD, Role.ADMIN),
-    ),
+    ("reports_url", ("reports:dashboard",), (Role.REPORT_VIEWER, Role.AGENCY_HEAD, Role.ADMIN)),
     (
         "review_url",
-        ("review-home", "review:home", "review-campaigns", "review:campaigns"),
-        (Role.CASEFILE_REVIEWER, Role.LEGAL_REVIEWER, Role.ADMIN),
+        ("review-home",),
+        (Role.CASEFILE_REVIEWER, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD, Role.ADMIN),
     ),
 )
 

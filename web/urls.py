@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web import case_views, document_views, evidence_views, inspection_views, meeting_views, views
+from web import (
+    case_views,
+    document_views,
+    evidence_views,
+    inspection_views,
+    meeting_views,
+    review_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -38,6 +46,27 @@ urlpatterns = [
     path("inspections/new/", inspection_views.inspection_create, name="inspection-create"),
     path("meetings/", meeting_views.meeting_list, name="meetings"),
     path("meetings/new/", meeting_views.meeting_create, name="meeting-create"),
+    path("review/", review_views.review_home, name="review-home"),
+    path("review/campaigns/new/", review_views.campaign_create, name="review-campaign-create"),
+    path("review/campaigns/<int:pk>/", review_views.campaign_detail, name="review-campaign"),
+    path(
+        "review/campaigns/<int:pk>/<slug:action>/",
+        review_views.campaign_action,
+        name="review-campaign-action",
+    ),
+    path("review/sheets/<int:pk>/", review_views.sheet_detail, name="review-sheet"),
+    path("review/sheets/<int:pk>/casefile.pdf", review_views.sheet_casefile, name="review-sheet-casefile"),
+    path(
+        "review/sheets/<int:pk>/documents/<int:document_id>/<slug:fmt>/",
+        review_views.sheet_document,
+        name="review-sheet-document",
+    ),
+    path("review/sheets/<int:pk>/<slug:action>/", review_views.sheet_action, name="review-sheet-action"),
+    path(
+        "review/rectifications/<int:pk>/complete/",
+        review_views.rectification_complete,
+        name="review-rectification-complete",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),

@@ -43,7 +43,7 @@ class Official:
 
     def submit(self, selector: str, *, timeout: float = 30_000) -> None:
         with self.page.expect_navigation(timeout=timeout):
-            self.page.click(selector)
+            self.page.click(selector, timeout=timeout)
 
     def click_link(self, selector: str) -> None:
         self.submit(selector)

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from casefiles.models import Case, Evidence
 from tests.e2e.officials import FIXTURES, Official
 from tests.factories import World, credit_code, user
+from tests.review.factories import default_standard, reviewer
 from tests.workflow.test_guards import to_deliberation
 from workflow.models import CaseEvent, LegalCheck
 
@@ -29,6 +30,8 @@ def e2e(settings, postgres_only, live_server, chromium, screenshots):  # type: i
     settings.EVIDENCE_PART_SIZE = PART_SIZE
     world = World()
     world.viewer = user("report_viewer", world.district, Role.REPORT_VIEWER, certified=False)
+    world.checker = reviewer(world.district, "checker")
+    default_standard()  # loaded by a migration; a transactional test's flush removed it
     officials: dict[str, Official] = {}
 
     def desk(username: str, **options: object) -> Official:
@@ -357,6 +360,49 @@ def test_a_major_case_from_inspection_to_archive_through_the_pages(e2e) -> None:
         "closed",
         "archived",
     ]
+
+    # --- case-file review: the agency head sets up a self-review of the year's closed files ------------
+    agency.goto("/review/")
+    agency.click_link("text=设立评查活动")
+    agency.page.fill("#id_name", "本年度行政处罚案卷自查")
+    agency.page.select_option("#id_kind", "self")
+    agency.page.fill("#id_sample_percent", "100")
+    agency.page.fill("#id_sample_min", "1")
+    agency.page.check(f'input[name=reviewers][value="{w.checker.pk}"]')
+    agency.shot("review-campaign-form")
+    agency.submit("main form.card button.primary")
+    agency.submit("text=随机抽取案卷")
+    agency.submit("text=随机分配评查人员")
+    assert case.number in agency.text("#sample")
+    agency.shot("review-campaign-sampled")
+
+    checker = desk("checker")
+    checker.click_link("nav.mainnav a:has-text('案卷评查')")
+    checker.click_link("table.my-sheets a:has-text('评分')")
+    assert case.number in checker.text("h1")
+    checker.page.wait_for_timeout(300)
+    checker.shot("review-score-sheet-beside-the-file", full_page=False)
+    while checker.page.query_selector("ul.suggestions li.suggestion-pending"):
+        checker.page.fill("ul.suggestions li.suggestion-pending input[name=note]", "已核对，不扣分")
+        checker.submit("ul.suggestions li.suggestion-pending form:has(input[name=note]) button")
+    checker.page.click("#deduct summary")
+    item = checker.page.eval_on_selector("#id_item", "select => select.options[0].value")
+    checker.page.select_option("#id_item", item)
+    checker.page.fill("#id_points_each", "")
+    checker.page.fill("#id_reason", "询问笔录个别页未由被询问人签名")
+    checker.submit("#deduct button.primary")
+    if checker.page.query_selector("#deduct .errorlist"):  # a range item needs the points per place
+        checker.page.fill("#id_points_each", "0.5")
+        checker.page.fill("#id_reason", "询问笔录个别页未由被询问人签名")
+        checker.submit("#deduct button.primary")
+    assert "已记录扣分" in checker.message()
+    checker.page.fill("#id_opinion", "案卷材料齐全，程序规范，个别文书签名不全。")
+    checker.submit("button[name=submit-sheet]")
+    assert "评查表已提交" in checker.message()
+    checker.shot("review-score-sheet-submitted")
+    agency.page.reload()
+    assert "已完成评查" in agency.text("#results")
+    agency.shot("review-results")
 
     # --- report viewer: the statistics; English on request ------------------------------------------
     viewer = desk("report_viewer")
