@@ -34,8 +34,10 @@ def _unavailable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
+    """The browser, for this package's tests only: Playwright's sync API runs an event loop in this
+    thread while it is open, which must not outlive the browser tests."""
     reason = _unavailable()
     if reason:
         if os.environ.get("CI"):
@@ -45,13 +47,20 @@ def chromium() -> Iterator[Any]:
 
     # Playwright's sync API keeps an event loop running in this thread; the test's own database
     # calls (building the world, checking what the pages did) are ordinary synchronous code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--disable-dev-shm-usage", "--no-sandbox"]
-        )
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--disable-dev-shm-usage", "--no-sandbox"]
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")
