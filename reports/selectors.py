@@ -12,13 +12,16 @@ are int or Decimal (or None); in JSON every Decimal is a string with its exact d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
@@ -126,6 +129,10 @@ class Scope:
     organisation: Organisation
     organisations: tuple[Organisation, ...]
     av_lists: dict[tuple[str, ...], tuple[int, ...]]  # effective AV list → organisations using it
+    # True when the subtree is every organisation there is (the root of a one-tree deployment): a
+    # condition "the row's case belongs to the subtree" then holds for every row, and is left out
+    # rather than paid for with a join to the case table (see _aggregate).
+    everything: bool = False
 
     @property
     def children(self) -> list[Organisation]:
@@ -136,12 +143,17 @@ class Scope:
 
 
 def load_scope(*, organisation: Organisation) -> Scope:
-    """One query: the subtree and the ancestors whose settings it inherits."""
-    rows = list(
-        Organisation.objects.filter(
-            Q(path__startswith=organisation.path) | Q(pk__in=organisation.ancestor_ids())
-        ).order_by("path")
-    )
+    """One query: the subtree and the ancestors whose settings it inherits (for a root, with whether
+    any organisation lies outside its tree)."""
+    query = Organisation.objects.filter(
+        Q(path__startswith=organisation.path) | Q(pk__in=organisation.ancestor_ids())
+    ).order_by("path")
+    root = organisation.parent_id is None
+    if root:
+        query = query.annotate(
+            outside=Exists(Organisation.objects.exclude(path__startswith=organisation.path))
+        )
+    rows = list(query)
     by_id = {o.pk: o for o in rows}
     subtree = tuple(o for o in rows if o.path.startswith(organisation.path))
     av_lists: dict[tuple[str, ...], list[int]] = {}
@@ -149,11 +161,45 @@ def load_scope(*, organisation: Organisation) -> Scope:
         chain = [by_id[pk].explicit_settings() for pk in o.ancestor_ids() if pk in by_id]
         listed = tuple(sorted(fold_policy(chain).av_activities))
         av_lists.setdefault(listed, []).append(o.pk)
+    everything = root and not rows[0].outside  # type: ignore[attr-defined]
     return Scope(
         organisation=organisation,
         organisations=subtree,
         av_lists={k: tuple(v) for k, v in av_lists.items()},
+        everything=everything,
     )
+
+
+# --- the database session the statistics run in -----------------------------------------------------------
+
+# PostgreSQL's defaults suit short transactional queries: with JIT on, each large aggregate spends a
+# quarter of a second compiling itself, and 4 MB of work_mem makes the hash of a year's legal checks
+# or recordings spill to disk. For the statistics queries only, and only while they run, JIT is off
+# and work_mem is REPORT_WORK_MEM (setting; default 64MB, per sort or hash node).
+REPORT_WORK_MEM_DEFAULT = "64MB"
+
+
+@contextmanager
+def statistics_session() -> Iterator[None]:
+    if connection.vendor != "postgresql":
+        yield
+        return
+    work_mem = str(getattr(settings, "REPORT_WORK_MEM", REPORT_WORK_MEM_DEFAULT))
+    # No savepoint: inside a caller's transaction the settings are put back below; an error there
+    # aborts that transaction anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('jit'), current_setting('work_mem'),"
+            " set_config('jit', 'off', true), set_config('work_mem', %s, true)",
+            [work_mem],
+        )
+        jit, previous_work_mem = cursor.fetchone()[:2]
+        yield
+        # Set for this transaction only (set_config's third argument); put back at once, since the
+        # caller's transaction may go on to other work.
+        cursor.execute(
+            "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", [jit, previous_work_mem]
+        )
 
 
 # --- grouping -------------------------------------------------------------------------------------------------
@@ -185,9 +231,17 @@ def by_child(scope: Scope) -> Callable[[str], Expression]:
 def _aggregate(
     queryset: QuerySet[Any], org_field: str, scope: Scope, aggregates: dict[str, Any], group: Grouping
 ) -> dict[Any, dict[str, Any]]:
-    """Run one aggregate query over O's subtree: {TOTAL: values} or {group key: values}."""
-    subtree = Organisation.objects.filter(path__startswith=scope.organisation.path).values("pk")
-    queryset = queryset.filter(**{f"{org_field}__in": subtree}).order_by()
+    """Run one aggregate query over O's subtree: {TOTAL: values} or {group key: values}.
+
+    Rows whose organisation is their case's (`case__organisation_id`) need a join to the case table
+    to be placed in the subtree; when the subtree is every organisation, every case is in it and the
+    join is left out of a total (at a million cases that join is most of the query's time). A row's
+    own organisation column is always filtered: it costs no join and lets the index on it be used.
+    """
+    queryset = queryset.order_by()
+    if not (scope.everything and group is None and "__" in org_field):
+        subtree = Organisation.objects.filter(path__startswith=scope.organisation.path).values("pk")
+        queryset = queryset.filter(**{f"{org_field}__in": subtree})
     if group is None:
         return {TOTAL: queryset.aggregate(**aggregates)}
     rows = queryset.annotate(report_group=group(org_field)).values("report_group").annotate(**aggregates)
@@ -204,6 +258,10 @@ def _day_months(field: str) -> Callable[[str], Expression]:
 
 # --- the figure groups: one aggregate query each -------------------------------------------------------------
 
+# Rows are counted with COUNT(*), or COUNT(a NOT NULL column of the index) where a FILTER needs a
+# column, never COUNT(id): the covering indexes the figures read (casefiles.Case.Meta.indexes and the
+# others) then suffice, and PostgreSQL counts from the index without reading the rows.
+
 
 def _inspections(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
     return _aggregate(
@@ -211,9 +269,9 @@ def _inspections(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, 
         "organisation_id",
         scope,
         {
-            "inspections": Count("pk"),
+            "inspections": Count("*"),
             "violations_found": Sum("violations_found"),
-            "rectification_orders": Count("pk", filter=Q(rectification_order=True)),
+            "rectification_orders": Count("organisation", filter=Q(rectification_order=True)),
         },
         group,
     )
@@ -233,59 +291,88 @@ def _approved(stage: str) -> Exists:
     )
 
 
-def _case_aggregates(y: Year) -> dict[str, Any]:
+def _filing_aggregates(y: Year) -> dict[str, Any]:
+    filed = Q(procedure=Case.Procedure.GENERAL) & y.moments("filed_at")
+    return {
+        "cases_filed": Count("organisation", filter=filed),
+        "preventive_cases": Count("organisation", filter=filed & ~Q(origin=Case.Origin.ACCIDENT)),
+    }
+
+
+def _decision_aggregates(y: Year) -> dict[str, Any]:
     """Figures counted on the case row itself. Each transition stores the date it counts on
     (filed_at, decided_at, published_on…), so these are conditional counts over indexed columns."""
-    filed = Q(procedure=Case.Procedure.GENERAL) & y.moments("filed_at")
     decided = y.moments("decided_at")
     # 处罚决定: a decision to impose a penalty. 不予处罚 and 移送 decisions are decisions but not
     # penalty decisions, and carry no fine.
     penalty = decided & Q(decision_kind=Case.DecisionKind.PENALTY)
     return {
-        "cases_filed": Count("pk", filter=filed),
-        "preventive_cases": Count("pk", filter=filed & ~Q(origin=Case.Origin.ACCIDENT)),
-        "summary_decisions": Count("pk", filter=penalty & Q(procedure=Case.Procedure.SUMMARY)),
-        "penalty_decisions": Count("pk", filter=penalty),
+        "summary_decisions": Count("organisation", filter=penalty & Q(procedure=Case.Procedure.SUMMARY)),
+        "penalty_decisions": Count("organisation", filter=penalty),
         "fines_yuan": Sum("decided_fine", filter=penalty),
-        "fined_decisions": Count("pk", filter=penalty & Q(decided_fine__gt=0)),
-        "fines_ge_50k": Count("pk", filter=penalty & Q(decided_fine__gte=FINE_GE_THRESHOLD)),
-        "major_decisions": Count("pk", filter=penalty & _major()),
+        "fined_decisions": Count("organisation", filter=penalty & Q(decided_fine__gt=0)),
+        "fines_ge_50k": Count("organisation", filter=penalty & Q(decided_fine__gte=FINE_GE_THRESHOLD)),
+        "major_decisions": Count("organisation", filter=penalty & _major()),
     }
 
 
-def _cases(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
+# The case figures are three queries over two windows rather than one over both: filings read the
+# (organisation, filed_at) index, decisions the (organisation, decided_at) one, each covering the
+# columns its figures need (casefiles.Case.Meta.indexes), so neither reads the case rows
+# themselves; and the double-check test, a correlated EXISTS per major decision, runs on its own
+# so that it does not keep the large aggregates from running in parallel.
+
+
+def _filings(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
     prior = Year(y.year - 1)
-    prior_filed = Q(procedure=Case.Procedure.GENERAL) & prior.moments("filed_at")
-    prior_penalty = prior.moments("decided_at") & Q(decision_kind=Case.DecisionKind.PENALTY)
-    decided = y.moments("decided_at")
-    # Only cases filed or decided in Y − 1 or Y are read (two index ranges), never the whole subtree.
-    since, until = prior.start, y.end
-    window = Q(filed_at__gte=since, filed_at__lt=until) | Q(decided_at__gte=since, decided_at__lt=until)
     return _aggregate(
-        Case.objects.filter(window),
+        Case.objects.filter(procedure=Case.Procedure.GENERAL, filed_at__gte=prior.start, filed_at__lt=y.end),
         "organisation_id",
         scope,
         {
-            **_case_aggregates(y),
-            # "Passed both checks": an approving pre-notice check and an approving pre-decision check
-            # on record, whenever they were concluded (a December check of a January decision counts).
-            # Any decision kind: the double check concerns the major decision, whatever it decided.
-            "major_double_checked": Count(
-                "pk",
-                filter=decided
-                & _major()
-                & Q(_approved(LegalCheck.Stage.PRE_NOTICE))
-                & Q(_approved(LegalCheck.Stage.PRE_DECISION)),
-            ),
+            **_filing_aggregates(y),
+            "prior_cases_filed": Count("organisation", filter=prior.moments("filed_at")),
+        },
+        group,
+    )
+
+
+def _decisions(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
+    prior = Year(y.year - 1)
+    decided = y.moments("decided_at")
+    prior_penalty = prior.moments("decided_at") & Q(decision_kind=Case.DecisionKind.PENALTY)
+    return _aggregate(
+        Case.objects.filter(decided_at__gte=prior.start, decided_at__lt=y.end),
+        "organisation_id",
+        scope,
+        {
+            **_decision_aggregates(y),
             # Publication concerns decisions of Y (any kind that was published); the share on time
             # is of those published, judged by the deadline flag the publish step records.
-            "published": Count("pk", filter=decided & Q(published_on__isnull=False)),
+            "published": Count("organisation", filter=decided & Q(published_on__isnull=False)),
             "published_on_time": Count(
-                "pk", filter=decided & Q(published_on__isnull=False, publication_late=False)
+                "organisation", filter=decided & Q(published_on__isnull=False, publication_late=False)
             ),
-            "prior_cases_filed": Count("pk", filter=prior_filed),
             "prior_fines_yuan": Sum("decided_fine", filter=prior_penalty),
         },
+        group,
+    )
+
+
+def _double_checked(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
+    # "Passed both checks": an approving pre-notice check and an approving pre-decision check on
+    # record, whenever they were concluded (a December check of a January decision counts). Any
+    # decision kind: the double check concerns the major decision, whatever it decided.
+    return _aggregate(
+        Case.objects.filter(
+            y.moments("decided_at"),
+            _major(),
+            _approved(LegalCheck.Stage.PRE_NOTICE),
+            _approved(LegalCheck.Stage.PRE_DECISION),
+        ),
+        "organisation_id",
+        scope,
+        {"major_double_checked": Count("*")},
         group,
     )
 
@@ -301,7 +388,7 @@ def _legal_checks(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str,
         scope,
         {
             "legal_check_cases": Count("case", distinct=True),
-            "legal_check_returns": Count("pk", filter=Q(outcome=LegalCheck.Outcome.RETURNED)),
+            "legal_check_returns": Count("outcome", filter=Q(outcome=LegalCheck.Outcome.RETURNED)),
         },
         group,
     )
@@ -312,7 +399,7 @@ def _deliberations(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str
         Deliberation.objects.filter(y.moments("concluded_at")),
         "case__organisation_id",
         scope,
-        {"deliberations": Count("pk")},
+        {"deliberations": Count("*")},
         group,
     )
 
@@ -322,7 +409,7 @@ def _hearings(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any
         Hearing.objects.filter(y.days("held_on")),
         "case__organisation_id",
         scope,
-        {"hearings": Count("pk")},
+        {"hearings": Count("*")},
         group,
     )
 
@@ -332,7 +419,7 @@ def _transfers(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, An
         Transfer.objects.filter(y.moments("transferred_at"), authority_kind=Transfer.Authority.POLICE),
         "case__organisation_id",
         scope,
-        {"transfers_to_police": Count("pk"), "persons_transferred": Sum("persons")},
+        {"transfers_to_police": Count("*"), "persons_transferred": Sum("persons")},
         group,
     )
 
@@ -357,8 +444,10 @@ def _reconsiderations(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[
         "case__organisation_id",
         scope,
         {
-            "reconsiderations": Count("pk"),
-            "reconsiderations_overturned": Count("pk", filter=Q(outcome__in=Reconsideration.AGAINST_BUREAU)),
+            "reconsiderations": Count("*"),
+            "reconsiderations_overturned": Count(
+                "outcome", filter=Q(outcome__in=Reconsideration.AGAINST_BUREAU)
+            ),
         },
         group,
     )
@@ -370,8 +459,8 @@ def _litigations(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, 
         "case__organisation_id",
         scope,
         {
-            "litigations": Count("pk"),
-            "litigations_lost": Count("pk", filter=Q(outcome=Litigation.Outcome.LOST)),
+            "litigations": Count("*"),
+            "litigations_lost": Count("outcome", filter=Q(outcome=Litigation.Outcome.LOST)),
         },
         group,
     )
@@ -392,18 +481,21 @@ def _av_listed(scope: Scope) -> Q:
 def _av(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
     # Covered = a verified audio or video record of that activity, the same test the guards apply
     # (casefiles.selectors.av_activities_covered): a photo or an unverified upload does not cover it.
-    covered = Exists(
+    # Two queries: the covered ones are those with such a record (EXISTS as a condition, which
+    # PostgreSQL runs as one semi-join, where inside a FILTER it would probe once per activity).
+    recorded = Exists(
         Evidence.objects.filter(
             activity=OuterRef("pk"), status__in=Evidence.RECORDED_STATUSES, kind__in=Evidence.AV_KINDS
         )
     )
-    return _aggregate(
-        CaseActivity.objects.filter(y.moments("occurred_at")).filter(_av_listed(scope)),
-        "case__organisation_id",
-        scope,
-        {"av_required": Count("pk"), "av_covered": Count("pk", filter=Q(covered))},
-        group,
+    listed = CaseActivity.objects.filter(y.moments("occurred_at")).filter(_av_listed(scope))
+    required = _aggregate(listed, "case__organisation_id", scope, {"av_required": Count("*")}, group)
+    covered = _aggregate(
+        listed.filter(recorded), "case__organisation_id", scope, {"av_covered": Count("*")}, group
     )
+    for key, values in covered.items():
+        required.setdefault(key, {}).update(values)
+    return required
 
 
 def _certified(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
@@ -418,14 +510,16 @@ def _certified(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, An
         User.objects.filter(Exists(valid), is_active=True),
         "organisation_id",
         scope,
-        {"certified_officers": Count("pk")},
+        {"certified_officers": Count("*")},
         group,
     )
 
 
 FIGURE_GROUPS = (
     _inspections,
-    _cases,
+    _filings,
+    _decisions,
+    _double_checked,
     _legal_checks,
     _deliberations,
     _hearings,
@@ -573,9 +667,10 @@ FIGURE_KEYS: tuple[str, ...] = (
 def _collect(scope: Scope, year: int, group: Grouping) -> dict[Any, dict[str, Any]]:
     y = Year(year)
     merged: dict[Any, dict[str, Any]] = {}
-    for figure_group in FIGURE_GROUPS:
-        for key, values in figure_group(scope, y, group).items():
-            merged.setdefault(key, {}).update(values)
+    with statistics_session():
+        for figure_group in FIGURE_GROUPS:
+            for key, values in figure_group(scope, y, group).items():
+                merged.setdefault(key, {}).update(values)
     return merged
 
 
@@ -600,7 +695,8 @@ def annual_figures(*, organisation: Organisation, year: int) -> dict[str, Any]:
     `casefiles_reviewed` is None, `casefiles_by_grade` empty and `casefiles_mean_score` None: they
     count score sheets of the case-file review (issue 8), which does not exist yet.
 
-    A constant number of queries (13), whatever the number of cases.
+    A constant number of queries (18: the subtree, the session settings set and put back, 14 figure
+    queries, the baseline), whatever the number of cases.
     """
     scope = load_scope(organisation=organisation)
     raw = _collect(scope, year, None)[TOTAL]
@@ -621,8 +717,8 @@ def annual_breakdown(*, organisation: Organisation, year: int) -> list[dict[str,
     from its own figures, never summed. A child's year-on-year uses that child's baseline when one
     exists; the "own" row has no baseline of its own and always compares with computed figures.
 
-    26 queries (the subtree, 11 grouped figure queries, the children's baselines, and the total's
-    13), however many children there are and however many cases they hold.
+    36 queries (the subtree, the session settings, 14 grouped figure queries, the children's
+    baselines, and the total's 18), however many children there are and however many cases they hold.
     """
     scope = load_scope(organisation=organisation)
     grouped = _collect(scope, year, by_child(scope))
@@ -671,28 +767,27 @@ def annual_months(*, organisation: Organisation, year: int) -> list[dict[str, An
     decisions and fines by the decision), so the twelve months' counts add up to the year's.
     Money is rounded per month: the months' 万元 may differ from the year's in the last decimal.
 
-    Four queries: the subtree, then inspections by month, filings by month of filing approval, and
-    decisions by month of decision.
+    Six queries: the subtree, the session settings set and put back, then inspections by month,
+    filings by month of filing approval, and decisions by month of decision.
     """
     scope = load_scope(organisation=organisation)
     y = Year(year)
-    inspections = _inspections(scope, y, _day_months("inspected_on"))
-    aggregates = _case_aggregates(y)
-    filing_keys = ("cases_filed", "preventive_cases")
-    filed = _aggregate(
-        Case.objects.filter(y.moments("filed_at")),
-        "organisation_id",
-        scope,
-        {k: aggregates[k] for k in filing_keys},
-        _months("filed_at"),
-    )
-    decided = _aggregate(
-        Case.objects.filter(y.moments("decided_at")),
-        "organisation_id",
-        scope,
-        {k: v for k, v in aggregates.items() if k not in filing_keys},
-        _months("decided_at"),
-    )
+    with statistics_session():
+        inspections = _inspections(scope, y, _day_months("inspected_on"))
+        filed = _aggregate(
+            Case.objects.filter(y.moments("filed_at")),
+            "organisation_id",
+            scope,
+            _filing_aggregates(y),
+            _months("filed_at"),
+        )
+        decided = _aggregate(
+            Case.objects.filter(y.moments("decided_at")),
+            "organisation_id",
+            scope,
+            _decision_aggregates(y),
+            _months("decided_at"),
+        )
     no_prior = Prior(year - 1, 0, "computed", Decimal("0.00"), "computed")
     months = []
     for month in range(1, 13):

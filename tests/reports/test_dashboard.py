@@ -194,3 +194,11 @@ def test_a_large_report_is_requested_in_the_background_from_the_page(world: Worl
     )
     assert client.get("/reports/word-runs/").status_code == 405
     assert ReportRun.objects.count() == 1
+
+
+def test_a_superuser_without_an_organisation_starts_at_the_top(world: World) -> None:
+    root = User.objects.create_superuser("root", password="pw-secret-123")
+    html = page(root, year=YEAR).content.decode()
+    assert f'<option value="{world.city.pk}" selected>' in html
+    options = re.findall(r'<option value="(\d+)"', html.split('name="year"')[0])
+    assert len(options) == 4, "every organisation"
