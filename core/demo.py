@@ -66,6 +66,7 @@ from casefiles.penalties import Penalty
 from casefiles.services import inspection_record, party_create
 from casefiles.validators import credit_code_check_char, id_number_check_char
 from core.errors import DomainError
+from documents.services import document_generate
 from workflow import deadlines, services
 from workflow.calendar import add_calendar_days, add_working_days, is_working_day
 from workflow.models import Hearing
@@ -836,6 +837,13 @@ class _CaseScript:
             now=self.clock.later(20),
         )
 
+    def write_up(self, doc_type: str, **data: Any) -> None:
+        """The officer writes up his field work as its document (现场检查记录, 责令限期整改指令书, 询问笔录):
+        closing the case needs them (documents.catalogue). The clock does not move (no random draw)."""
+        document_generate(
+            case_id=self.case.pk, actor=self.lead, doc_type=doc_type, data=data, now=self.clock.now
+        )
+
     def penalty_data(self, *, decided: bool) -> dict[str, Any]:
         plan = self.plan
         if decided and plan.no_penalty:
@@ -997,9 +1005,18 @@ class _CaseScript:
             self.clock.after(self.rng.randint(1, 3))
             self.recorded(AvActivity.INVESTIGATION, "现场调查取证执法记录仪视频")
             self.document("现场检查笔录、现场照片（扫描件）")
+            inspection = self.case.inspection
+            if inspection is not None:
+                self.write_up("inspection_record")
+                if inspection.rectification_order:
+                    deadline = self.clock.day + timedelta(days=15)
+                    self.write_up(
+                        "rectification_order", items=f"{self.vt.name}。", deadline=deadline.isoformat()
+                    )
             self.clock.after(self.rng.randint(2, 4))
             self.recorded(AvActivity.INQUIRY, "询问当事人同步录音录像")
             self.document("询问笔录（扫描件）")
+            self.write_up("inquiry_record", content=f"问：请陈述有关情况。\n答：{self.vt.name}的情况属实。")
             if plan.delay:
                 self.clock.after(plan.delay)
             if plan.extend:
@@ -1034,6 +1051,7 @@ class _CaseScript:
             self.clock.after(self.rng.randint(2, 4))
             self.recorded(AvActivity.INQUIRY, "补充询问同步录音录像")
             self.document("补充调查材料（扫描件）")
+            self.write_up("inquiry_record", content="问：对补充调查的事实有无异议？\n答：没有异议。")
 
     def leave_early(self) -> None:
         plan, when = self.plan, self.clock.after(self.rng.randint(1, 3))
@@ -1268,8 +1286,11 @@ class _CaseScript:
 
 def demo_seed(*, password: str | None = None) -> DemoSummary:
     """Create the demo data unless it exists; return what is there afterwards."""
+    from django.test.utils import override_settings
+
     seeder = _Seeder()
-    with transaction.atomic():
+    # The archived demo cases' electronic case files are assembled when first opened, not here.
+    with override_settings(DOCUMENTS_ASSEMBLE_ON_ARCHIVE=False), transaction.atomic():
         seeder.organisations()
         seeder.people(password or settings.DEMO_PASSWORD)
         seeder.violation_types()

@@ -778,7 +778,13 @@ def casefile_file(*, case: Case) -> DocumentFile:
 
 
 def casefile_queue(*, case_id: int) -> None:
-    """Queue the file's assembly once the archiving commits (the archive step calls this)."""
+    """Queue the file's assembly once the archiving commits (the archive step calls this).
+
+    With DOCUMENTS_ASSEMBLE_ON_ARCHIVE off (the demo data turns it off while seeding: a few
+    seconds of LibreOffice per case would make seed_demo take minutes), the file is assembled
+    when it is first asked for instead."""
+    if not settings.DOCUMENTS_ASSEMBLE_ON_ARCHIVE:
+        return
 
     def enqueue() -> None:
         from documents.tasks import assemble_casefile

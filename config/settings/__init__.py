@@ -232,6 +232,7 @@ EVIDENCE_RETENTION_DAYS = {"case_evidence": 30 * 365, "routine_record": 183}
 DOCUMENTS_SOFFICE = env("DOCUMENTS_SOFFICE", "soffice")
 DOCUMENTS_SOFFICE_TIMEOUT = int(env("DOCUMENTS_SOFFICE_TIMEOUT", "180"))
 # An uploaded signed scan (PDF or image), at most this size.
+DOCUMENTS_ASSEMBLE_ON_ARCHIVE = env_bool("DOCUMENTS_ASSEMBLE_ON_ARCHIVE", True)
 DOCUMENTS_MAX_UPLOAD_BYTES = int(env("DOCUMENTS_MAX_UPLOAD_BYTES", str(100 * 1024**2)))
 # 保管期限 of a case file: 国家档案局令第8号《机关文件材料归档范围和文书档案保管期限规定》 (永久 /
 # 定期30年 / 定期10年) as the reference bureaus apply it to penalty files: major cases permanently,
