@@ -233,3 +233,34 @@ def test_a_sitting_without_quorum_is_refused_on_the_step_page(world: World) -> N
     )
     assert response.status_code == 409 and "不足法定人数" in response.content.decode()
     assert not CaseEvent.objects.filter(case=case, transition="conclude").exists()
+
+
+def test_every_step_of_the_table_has_a_page_built_from_its_own_form(world: World, rf) -> None:  # type: ignore[no-untyped-def]
+    """Each row of workflow.steps renders: every field of its form is on the page (the structured ones
+    in their editors), with the submit button named after the step."""
+    from django.template.loader import render_to_string
+
+    from web import steps as web_steps
+    from web.case_views import step_context
+    from workflow.precheck import Finding
+    from workflow.steps import STEPS
+
+    case = to_deliberation(world)
+    findings = [Finding(code="facts_evidence", title="事实与证据", result="fail", detail="缺询问笔录")]
+    request = rf.get("/")
+    request.user = world.agency_head
+    for step in STEPS:
+        form = web_steps.build_form(step, case)
+        page = web_steps.StepPage(
+            points=web_steps.findings_rows(findings, None) if "points" in form.fields else [],
+            votes=web_steps.vote_rows(case, None) if "votes" in form.fields else [],
+        )
+        html = render_to_string("web/step.html", step_context(case, step, None, form, page), request=request)
+        for name in form.fields:
+            expected = {
+                "points": 'name="point-facts_evidence"',
+                "votes": 'name="vote-',
+                "items_to_fix": 'name="items_to_fix_text"',
+            }
+            assert expected.get(name, f'name="{name}"') in html, f"{step.code} from {step.source}: {name}"
+        assert f'value="{step.code}">{step.label}</button>' in html

@@ -302,31 +302,32 @@ def case_step(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         page.points = web_steps.findings_rows(findings, post)
     if "votes" in step.form.base_fields:
         page.votes = web_steps.vote_rows(case, post)
-    return render(
-        request,
-        "web/step.html",
-        {
-            "case": case,
-            "step": step,
-            "option": option,
-            "form": form,
-            "page": page,
-            "generic_fields": [
-                form[name]
-                for name in form.fields
-                if name not in web_steps.STRUCTURED
-                and name not in web_steps.SITTING
-                and not (name in web_steps.PENALTY and "decision_kind" in form.fields)
-                and name not in ("decision_kind", "decision_number", "conclusion")
-            ],
-            "penalty_fields": [form[n] for n in web_steps.PENALTY if n in form.fields],
-            "decision_fields": [form[n] for n in ("decision_kind", "decision_number") if n in form.fields],
-            "sitting_fields": [form[n] for n in web_steps.SITTING if n in form.fields],
-            "conclusion_field": form["conclusion"] if "conclusion" in form.fields else None,
-            "conclusions": web_steps.CONCLUSION_CHOICES,
-            "vote_choices": web_steps.VOTE_CHOICES,
-            "noticed": Penalty.from_json(case.noticed_penalty) if case.noticed_penalty else None,
-            "proposed": Penalty.from_json(case.proposed_penalty),
-        },
-        status=status,
-    )
+    return render(request, "web/step.html", step_context(case, step, option, form, page), status=status)
+
+
+def step_context(case: Case, step: Any, option: Any, form: Any, page: web_steps.StepPage) -> dict[str, Any]:
+    """What templates/web/step.html shows: the step's form split into the fieldsets it is drawn in."""
+    decision = "decision_kind" in form.fields
+    return {
+        "case": case,
+        "step": step,
+        "option": option,
+        "form": form,
+        "page": page,
+        "generic_fields": [
+            form[name]
+            for name in form.fields
+            if name not in web_steps.STRUCTURED
+            and name not in web_steps.SITTING
+            and not (decision and name in web_steps.PENALTY)
+            and name not in ("decision_kind", "decision_number", "conclusion")
+        ],
+        "penalty_fields": [form[n] for n in web_steps.PENALTY if decision and n in form.fields],
+        "decision_fields": [form[n] for n in ("decision_kind", "decision_number") if n in form.fields],
+        "sitting_fields": [form[n] for n in web_steps.SITTING if n in form.fields],
+        "conclusion_field": form["conclusion"] if "conclusion" in form.fields else None,
+        "conclusions": web_steps.CONCLUSION_CHOICES,
+        "vote_choices": web_steps.VOTE_CHOICES,
+        "noticed": Penalty.from_json(case.noticed_penalty) if case.noticed_penalty else None,
+        "proposed": Penalty.from_json(case.proposed_penalty),
+    }

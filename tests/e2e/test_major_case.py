@@ -44,32 +44,54 @@ def e2e(settings, postgres_only, live_server, chromium, screenshots):  # type: i
         official.close()
 
 
-def upload_recording(officer: Official, case_id: int, title: str, *, drop_part: int | None = None) -> int:
-    """From the AV coverage list, upload the recording of the activity that lacks one; the chosen part's
-    first PUT is cut off as a dropped connection would be, and the page retries it."""
+def upload_recording(
+    officer: Official, case_id: int, title: str, *, drop_part: int | None = None, reload_midway: bool = False
+) -> int:
+    """From the AV coverage list, upload the recording of the activity that lacks one. `drop_part`: that
+    part's first PUT is cut off as a dropped connection would be, and the page retries it.
+    `reload_midway`: the connection stays down after the first part and the officer reloads the page
+    (as after closing the laptop); choosing the same file again resumes the same upload."""
     page = officer.page
     officer.open_case(case_id)
     officer.click_link("#evidence .coverage li.uncovered a")
-    page.fill("#id_title", title)
-    page.select_option("#id_kind", "video")
-    page.fill("#id_device", "执法记录仪 DSJ-01")
-    page.set_input_files("#id_file", str(RECORDING))
+    upload_page = page.url
+
+    def fill_in() -> None:
+        page.fill("#id_title", title)
+        page.select_option("#id_kind", "video")
+        page.fill("#id_device", "执法记录仪 DSJ-01")
+        page.set_input_files("#id_file", str(RECORDING))
+
+    fill_in()
     dropped: list[str] = []
 
-    def cut_once(route):  # type: ignore[no-untyped-def]
-        if drop_part and f"/parts/{drop_part}/" in route.request.url and not dropped:
-            dropped.append(route.request.url)
+    def cut(route):  # type: ignore[no-untyped-def]
+        url = route.request.url
+        if (drop_part and f"/parts/{drop_part}/" in url and not dropped) or (
+            reload_midway and "/parts/1/" not in url
+        ):
+            dropped.append(url)
             route.abort("connectionreset")
         else:
             route.continue_()
 
-    page.route("**/upload/parts/**", cut_once)
+    page.route("**/upload/parts/**", cut)
     page.click("#evidence-form button[type=submit]")
+    if reload_midway:
+        page.wait_for_selector("#upload-progress[data-state=retrying]", timeout=30_000)
+        page.unroute("**/upload/parts/**")
+        page.goto(upload_page)
+        fill_in()
+        page.click("#evidence-form button[type=submit]")
+        page.wait_for_selector(
+            "#upload-progress:has-text('发现未完成的上传'), #upload-progress[data-state=done]"
+        )
     page.wait_for_selector("#upload-progress[data-state=done]", timeout=60_000)
     page.wait_for_url(f"**/cases/{case_id}/#evidence", timeout=30_000)
-    page.unroute("**/upload/parts/**")
-    assert bool(dropped) == bool(drop_part), "the dropped part was retried"
-    evidence = Evidence.objects.filter(case_id=case_id, title=title).get()
+    if not reload_midway:
+        page.unroute("**/upload/parts/**")
+    assert bool(dropped) == bool(drop_part or reload_midway), "a part was cut off and sent again"
+    evidence = Evidence.objects.filter(case_id=case_id, title=title).get()  # one record: the same upload
     assert evidence.status == Evidence.Status.VERIFIED
     return evidence.pk
 
@@ -253,7 +275,7 @@ def test_a_major_case_from_inspection_to_archive_through_the_pages(e2e) -> None:
         select={"#id_hearing_officer": str(w.hearing_officer.pk)},
         then="hearing",
     )
-    upload_recording(officer, case.pk, "听证会全程录像")
+    upload_recording(officer, case.pk, "听证会全程录像", reload_midway=True)
     officer.fire(
         case.pk,
         "hold_hearing",
