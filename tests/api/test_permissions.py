@@ -111,11 +111,15 @@ POLICY: dict[str, tuple[int | str, ...]] = {
     "POST /review/scoresheets/{id}/rectifications/":           (401, "403/404", "403/404", "403/404", "403/404", "201/404", "403/404", "403/404", "201/404"),
     "GET /review/rectifications/":                             (401, "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200", "200/200"),
     "POST /review/rectifications/{id}/complete/":              (401, "200/404", "200/404", "403/404", "403/404", "200/404", "403/404", "403/404", "403/404"),
+    "GET /cases/{id}/documents/":                              (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "GET /cases/{id}/documents/checklist/":                    (401, "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404", "200/404"),
+    "GET /cases/{id}/casefile.pdf":                            (401, "409/404", "409/404", "409/404", "409/404", "409/404", "409/404", "409/404", "409/404"),
 }
 # fmt: on
 # Notes on the rows: the district officer is officer1, who handles every fixture case, so he may edit
 # and submit it, and may not approve its filing (he lacks the role, and he handles it). The submit_filing
 # row fires on a draft case, the approve_filing row on a case in filing_review (a fresh case per cell).
+# The case file of a draft does not exist yet: 409 for whoever may see the case, 404 for the others.
 # The annual figures are for report viewers, agency heads and admins (SPEC §1); the role is checked
 # before the organisation, so other roles get 403 even for an organisation outside their subtree.
 
@@ -305,6 +309,11 @@ REQUESTS: dict[str, Callable[[Fixture], Req]] = {
     "GET /reports/annual/": lambda fx: Req(
         "get", f"/reports/annual/?organisation={fx.w.district.pk}&year=2026"
     ),
+    "GET /cases/{id}/documents/": lambda fx: Req("get", f"/cases/{fx.draft.pk}/documents/"),
+    "GET /cases/{id}/documents/checklist/": lambda fx: Req(
+        "get", f"/cases/{fx.draft.pk}/documents/checklist/"
+    ),
+    "GET /cases/{id}/casefile.pdf": lambda fx: Req("get", f"/cases/{fx.draft.pk}/casefile.pdf"),
     "GET /review/standards/": lambda fx: Req(*review_matrix.standards_list(fx)),
     "POST /review/standards/": lambda fx: Req(*review_matrix.standard_create(fx)),
     "GET /review/standards/{id}/": lambda fx: Req(*review_matrix.standard_detail(fx)),
@@ -372,8 +381,8 @@ def listed_keys(fx: Fixture, body: dict) -> set[str]:
 def test_policy_table_covers_every_role_and_actor() -> None:
     assert set(ROLES) == set(Role.values), "a new role needs a column in POLICY"
     assert set(POLICY) == set(REQUESTS)
-    assert len(EXPECTED) == len(POLICY) * len(ACTORS) == 50 * 17
-    assert set(EXPECTED.values()) <= {200, 201, 401, 403, 404}
+    assert len(EXPECTED) == len(POLICY) * len(ACTORS) == 53 * 17
+    assert set(EXPECTED.values()) <= {200, 201, 401, 403, 404, 409}
 
 
 @pytest.mark.parametrize("endpoint", list(POLICY), ids=list(POLICY))
