@@ -735,7 +735,7 @@ class _Seeder:
             created=created,
             organisations=Organisation.objects.filter(path__startswith=city.path).count(),
             users=User.objects.filter(in_tree | Q(username=SUPERUSER)).count(),
-            violation_types=ViolationType.objects.filter(code__in=self.vts).count(),
+            violation_types=ViolationType.objects.filter(active=True).count(),
             inspections=Inspection.objects.filter(in_tree).count(),
             cases_by_state=by_state,
         )
