@@ -31,6 +31,7 @@ def e2e(settings, postgres_only, live_server, chromium, screenshots):  # type: i
     world = World()
     world.viewer = user("report_viewer", world.district, Role.REPORT_VIEWER, certified=False)
     world.checker = reviewer(world.district, "checker")
+    world.sysadmin = user("sysadmin", world.city, Role.ADMIN, certified=False)
     default_standard()  # loaded by a migration; a transactional test's flush removed it
     officials: dict[str, Official] = {}
 
@@ -441,6 +442,12 @@ def test_a_major_case_from_inspection_to_archive_through_the_pages(e2e) -> None:
     viewer.shot("cases-english")
     viewer.page.select_option("#language", "zh-hans")
     viewer.page.wait_for_selector("nav.mainnav >> text=案件")
+
+    # --- the administrator sees the city's subtree, with the case among it -------------------------------
+    admin = desk("sysadmin")
+    admin.shot("home-admin")
+    admin.goto(f"/cases/?q={case.number}")
+    assert case.number in admin.text("table.case-list")
 
     # --- the main pages on a tablet ---------------------------------------------------------------------
     field = desk("officer2", viewport={"width": 768, "height": 1024})
