@@ -14,7 +14,7 @@ class Notification(models.Model):
         ESCALATION = "escalation", "超期督办"
         SURCHARGE = "surcharge", "加处罚款"
         INTEGRITY = "integrity", "证据完整性"
-        RETENTION = "retention", "证据到期"
+        REVIEW = "review", "案卷评查"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     case = models.ForeignKey(

@@ -47,9 +47,7 @@ from review.scoring import SheetScore, sheet_score
 from review.selectors import may_manage
 from workflow.deadlines import local_date
 
-# notifications.Notification.Kind has no kind for the review yet (that app is not this one's to
-# change): its messages go out as reminders, their titles say 案卷评查. See the issue 8 report.
-NOTIFICATION_KIND = Notification.Kind.REMINDER
+NOTIFICATION_KIND = Notification.Kind.REVIEW
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_SEED = 64
 
