@@ -4,6 +4,8 @@ writes them)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from casefiles.admin import ReadOnlyAdminMixin
 from reports.models import AnnualBaseline, ReportRun
@@ -43,5 +45,18 @@ class ReportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
         "started_at",
         "finished_at",
+        "document_size",
         "result",
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReportRun]:
+        # The documents stay in the database: the list does not load them.
+        return super().get_queryset(request).defer("document")
+
+    @admin.display(description="Word 文档")
+    def document_size(self, run: ReportRun) -> str:
+        if run.format != ReportRun.Format.DOCX:
+            return "—（JSON 任务）"
+        if run.document is None:
+            return "尚未生成"
+        return f"{len(run.document) / 1024:.0f} KB（通过 API 下载：/api/v1/reports/annual/runs/{run.pk}/download/）"

@@ -70,3 +70,17 @@ def test_report_runs_are_read_only(root_client: Client) -> None:
     assert root_client.get(reverse("admin:reports_reportrun_add")).status_code == 403
     assert root_client.get(reverse("admin:reports_reportrun_changelist")).status_code == 200
     assert ReportRun._meta.verbose_name == "报表生成任务"
+
+
+def test_a_word_run_shows_its_document_size(root_client: Client, world: World) -> None:
+    from reports.services import report_run_execute, report_run_request
+
+    run = report_run_request(
+        actor=User.objects.get(username="root"), organisation=world.district, year=2025, format="docx"
+    )
+    page = root_client.get(reverse("admin:reports_reportrun_change", args=[run.pk])).content.decode()
+    assert "尚未生成" in page
+    report_run_execute(run_id=run.pk)
+    page = root_client.get(reverse("admin:reports_reportrun_change", args=[run.pk])).content.decode()
+    assert "KB" in page and f"/api/v1/reports/annual/runs/{run.pk}/download/" in page
+    assert root_client.get(reverse("admin:reports_reportrun_changelist")).status_code == 200
