@@ -27,6 +27,7 @@ from django.db.models import (
     Count,
     Exists,
     Expression,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -226,6 +227,13 @@ def by_child(scope: Scope) -> Callable[[str], Expression]:
         return CaseWhen(*whens, default=Value(scope.organisation.pk), output_field=IntegerField())
 
     return expression
+
+
+def by_organisation(org_field: str) -> Expression:
+    """The row's organisation itself: a plain GROUP BY on the column, folded into the direct
+    children afterwards (annual_breakdown). Far cheaper per row than by_child's CASE over id lists
+    on a large subtree; not for distinct counts that span organisations (blacklisted parties)."""
+    return F(org_field)
 
 
 def _aggregate(
@@ -733,11 +741,25 @@ def annual_breakdown(*, organisation: Organisation, year: int) -> list[dict[str,
     blacklisted counted on their own: the same figures as annual_figures, without running every
     query twice.
 
-    19 queries (the subtree, the session settings, 14 grouped figure queries, the baselines, the
-    total's blacklisted parties), however many children there are and however many cases they hold.
+    The figure queries group by organisation (a plain GROUP BY, cheap per row) and the sums are
+    folded into the rows; the blacklisted parties, which do not add up, are counted per row.
+
+    20 queries (the subtree, the session settings, 14 grouped figure queries, the blacklisted
+    parties per row and in total, the baselines), however many children there are and however many
+    cases they hold.
     """
     scope = load_scope(organisation=organisation)
-    grouped = _collect(scope, year, by_child(scope))
+    by_organisation_id = _collect(scope, year, by_organisation)
+    # Fold the organisations' sums into their direct child's row (or the organisation's own row).
+    child_of = {pk: child.pk for child in scope.children for pk in scope.subtree_ids(child)}
+    grouped: dict[int, dict[str, Any]] = {}
+    for organisation_id, raw in by_organisation_id.items():
+        key = child_of.get(organisation_id, organisation.pk)
+        grouped[key] = _added_up([grouped.get(key, {}), raw])
+    # Distinct parties do not add up across organisations: counted per row, and for the total.
+    y = Year(year)
+    for key, values in _blacklist(scope, y, by_child(scope)).items():
+        grouped.setdefault(key, {}).update(values)
     baselines = _baselines([*(c.pk for c in scope.children), organisation.pk], year)
     rows = []
     for child in scope.children:
@@ -748,7 +770,7 @@ def annual_breakdown(*, organisation: Organisation, year: int) -> list[dict[str,
     own_prior = _prior(year, own, None)
     rows.append(_row(organisation, "own", _figures(own, own_prior), own_prior))
     total = _added_up(grouped.values())
-    total.update(_blacklist(scope, Year(year), None)[TOTAL])
+    total.update(_blacklist(scope, y, None)[TOTAL])
     prior = _prior(year, total, baselines.get(organisation.pk))
     rows.append(_row(organisation, "total", _figures(total, prior), prior))
     return rows
