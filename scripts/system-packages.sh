@@ -8,7 +8,8 @@ set -euo pipefail
 [ "${ZHIFA_SKIP_SYSTEM_PACKAGES:-0}" = "1" ] && exit 0
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
-fc-list :lang=zh 2>/dev/null | grep -q "Noto Sans CJK\|Noto Serif CJK" || missing+=(fonts-noto-cjk)
+# grep reads fc-list's whole output (no -q): under pipefail an early exit would make fc-list fail.
+fc-list :lang=zh 2>/dev/null | grep "Noto Sans CJK\|Noto Serif CJK" >/dev/null || missing+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
