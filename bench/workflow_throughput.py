@@ -10,7 +10,8 @@ three ways on the same PostgreSQL server:
   raw SQL   the floor: the same lock, update and history insert (with the same SHA-256 chain)
             through psycopg, no ORM.
 
-Prints transitions per second for each and our ratio to each. SPEC §11 aims at ≥ 0.6× the raw floor
+Prints transitions per second for each and our ratio to each, and the SQL statements each sends per
+transition (creating the case included; BEGIN and COMMIT not counted). SPEC §11 aims at ≥ 0.6× the raw floor
 ("a plain viewflow.fsm flow doing less work reaches 0.44× on these machines").
 
     pip install -e ".[bench]"        # django-viewflow, for this benchmark only
@@ -65,6 +66,8 @@ PATH = [
 
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
+    # As production runs: DEBUG on would make Django record every query of every lane.
+    os.environ["DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.pop("CELERY_BROKER_URL", None)
     import psycopg
@@ -88,53 +91,75 @@ def chain(prev: str, content: dict) -> str:
     ).hexdigest()
 
 
+class StatementCount:
+    """Counts the statements Django sends (a database execute wrapper; BEGIN/COMMIT do not pass it)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
 # --- ours ------------------------------------------------------------------------------------------------
 
 
 _WORLD = None
 
 
-def run_ours(cases: int) -> tuple[int, float]:
+def run_ours(cases: int) -> tuple[int, float, int]:
     """Through the product's services, with the organisations and people of the test world (built once)."""
     from decimal import Decimal
+
+    from django.db import connection
 
     from tests.factories import World, at
 
     global _WORLD
     w = _WORLD = _WORLD or World()
     fired = 0
-    started = time.perf_counter()
-    for _ in range(cases):
-        case = w.case(now=at(2026, 3, 2))
-        w.fire(case, "submit_filing", w.officer1, at(2026, 3, 2))
-        w.fire(case, "approve_filing", w.head, at(2026, 3, 3))
-        w.propose(case, at(2026, 3, 4), fine=Decimal("8000"))
-        w.fire(case, "submit_review", w.officer1, at(2026, 3, 5))
-        w.fire(case, "approve", w.head, at(2026, 3, 6))
-        w.fire(case, "serve_notice", w.officer1, at(2026, 3, 9), served_on="2026-03-09", method="direct")
-        w.fire(case, "record_statement", w.officer1, at(2026, 3, 9), statement_on="2026-03-09", waived=True)
-        w.fire(case, "conclude_notice", w.officer1, at(2026, 3, 10))
-        w.fire(case, "decide", w.agency_head, at(2026, 3, 11), decision_kind="penalty", fine="8000")
-        w.fire(case, "serve_decision", w.officer1, at(2026, 3, 12), served_on="2026-03-12", method="direct")
-        w.fire(case, "publish", w.officer1, at(2026, 3, 13), published_on="2026-03-13", channel="门户网站")
-        w.fire(case, "start_execution", w.officer1, at(2026, 3, 13))
-        w.fire(
-            case,
-            "close",
-            w.officer1,
-            at(2026, 3, 20),
-            outcome="paid",
-            paid_on="2026-03-20",
-            paid_amount="8000",
-        )
-        fired += len(PATH)
-    return fired, time.perf_counter() - started
+    count = StatementCount()
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        for _ in range(cases):
+            case = w.case(now=at(2026, 3, 2))
+            w.fire(case, "submit_filing", w.officer1, at(2026, 3, 2))
+            w.fire(case, "approve_filing", w.head, at(2026, 3, 3))
+            w.propose(case, at(2026, 3, 4), fine=Decimal("8000"))
+            w.fire(case, "submit_review", w.officer1, at(2026, 3, 5))
+            w.fire(case, "approve", w.head, at(2026, 3, 6))
+            w.fire(case, "serve_notice", w.officer1, at(2026, 3, 9), served_on="2026-03-09", method="direct")
+            w.fire(
+                case, "record_statement", w.officer1, at(2026, 3, 9), statement_on="2026-03-09", waived=True
+            )
+            w.fire(case, "conclude_notice", w.officer1, at(2026, 3, 10))
+            w.fire(case, "decide", w.agency_head, at(2026, 3, 11), decision_kind="penalty", fine="8000")
+            w.fire(
+                case, "serve_decision", w.officer1, at(2026, 3, 12), served_on="2026-03-12", method="direct"
+            )
+            w.fire(
+                case, "publish", w.officer1, at(2026, 3, 13), published_on="2026-03-13", channel="门户网站"
+            )
+            w.fire(case, "start_execution", w.officer1, at(2026, 3, 13))
+            w.fire(
+                case,
+                "close",
+                w.officer1,
+                at(2026, 3, 20),
+                outcome="paid",
+                paid_on="2026-03-20",
+                paid_amount="8000",
+            )
+            fired += len(PATH)
+        seconds = time.perf_counter() - started
+    return fired, seconds, count.n
 
 
 # --- viewflow --------------------------------------------------------------------------------------------
 
 
-def run_viewflow(cases: int) -> tuple[int, float]:
+def run_viewflow(cases: int) -> tuple[int, float, int]:
     from django.db import connection, models, transaction
     from django.utils import timezone
     from viewflow import fsm
@@ -233,21 +258,24 @@ def run_viewflow(cases: int) -> tuple[int, float]:
         add(code, source, target)
 
     fired = 0
-    started = time.perf_counter()
-    for _ in range(cases):
-        pk = VfCase.objects.create(state="draft").pk
-        for code, source, _target in PATH:
-            with transaction.atomic():
-                flow = CaseFlow(VfCase.objects.select_for_update().get(pk=pk))
-                getattr(flow, f"{code}_{source}")()
-            fired += 1
-    return fired, time.perf_counter() - started
+    count = StatementCount()
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        for _ in range(cases):
+            pk = VfCase.objects.create(state="draft").pk
+            for code, source, _target in PATH:
+                with transaction.atomic():
+                    flow = CaseFlow(VfCase.objects.select_for_update().get(pk=pk))
+                    getattr(flow, f"{code}_{source}")()
+                fired += 1
+        seconds = time.perf_counter() - started
+    return fired, seconds, count.n
 
 
 # --- raw SQL floor ---------------------------------------------------------------------------------------
 
 
-def run_raw(cases: int, database_url: str) -> tuple[int, float]:
+def run_raw(cases: int, database_url: str) -> tuple[int, float, int]:
     import psycopg
     from psycopg.types.json import Jsonb
 
@@ -299,7 +327,8 @@ def run_raw(cases: int, database_url: str) -> tuple[int, float]:
                     )
                 fired += 1
         elapsed = time.perf_counter() - started
-    return fired, elapsed
+    # Statements sent: the case insert, then per transition the lock, the history insert, the update.
+    return fired, elapsed, cases + 3 * fired
 
 
 def main() -> None:
@@ -322,15 +351,17 @@ def main() -> None:
     import viewflow as vf
 
     results: dict[str, list[float]] = {"ours": [], "viewflow": [], "raw": []}
+    per_transition: dict[str, float] = {}
     for round_no in range(args.rounds):
         for name in results:
             if name == "ours":
-                fired, seconds = run_ours(args.cases)
+                fired, seconds, statements = run_ours(args.cases)
             elif name == "viewflow":
-                fired, seconds = run_viewflow(args.cases)
+                fired, seconds, statements = run_viewflow(args.cases)
             else:
-                fired, seconds = run_raw(args.cases, args.database_url)
+                fired, seconds, statements = run_raw(args.cases, args.database_url)
             results[name].append(fired / seconds)
+            per_transition[name] = statements / fired
         from django.db import connection
 
         with connection.cursor() as cursor:  # the next round builds its tables afresh
@@ -353,7 +384,10 @@ def main() -> None:
         ("viewflow", "viewflow.fsm flow"),
         ("raw", "raw SQL floor"),
     ):
-        print(f"  {label:<20} {median[name]:8.0f} transitions/s   {median[name] / len(PATH):6.1f} cases/s")
+        print(
+            f"  {label:<20} {median[name]:8.0f} transitions/s   {median[name] / len(PATH):6.1f} cases/s"
+            f"   {per_transition[name]:5.1f} statements/transition"
+        )
     print(f"  ours / raw SQL       {median['ours'] / median['raw']:.2f}×")
     print(f"  ours / viewflow      {median['ours'] / median['viewflow']:.2f}×")
     print(f"  viewflow / raw SQL   {median['viewflow'] / median['raw']:.2f}×")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -96,20 +96,19 @@ def number_next(*, organisation: Organisation, year: int, kind: str) -> int:
     """Draw the next number of a gap-free sequence. Must run inside the caller's transaction:
     the sequence row stays locked until it commits, so concurrent draws queue, and a rollback
     gives the number back."""
-    for _ in range(2):
-        try:
-            with transaction.atomic():
-                seq, _ = NumberSequence.objects.select_for_update().get_or_create(
-                    organisation=organisation, year=year, kind=kind
-                )
-            break
-        except IntegrityError:
-            # Another transaction created the row first; lock the one it made.
-            continue
-    seq = NumberSequence.objects.select_for_update().get(organisation=organisation, year=year, kind=kind)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return seq.last
+    # One statement: the upsert creates the row on the first draw of a year, otherwise takes the
+    # row lock and increments it; a concurrent first draw waits for the other's insert to commit and
+    # then increments it (ON CONFLICT), so no savepoint and no retry are needed. PostgreSQL and
+    # SQLite ≥ 3.35 both speak this.
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organisation_id, year, kind, last) VALUES (%s, %s, %s, 1) "
+            f"ON CONFLICT (organisation_id, year, kind) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [organisation.pk, year, kind],
+        )
+        return cursor.fetchone()[0]
 
 
 def format_case_number(*, organisation: Organisation, year: int, seq: int) -> str:

@@ -145,7 +145,10 @@ class Source:
 
 
 def _officers(case: Case, on: date) -> list[Any]:
-    return list(case.officers.prefetch_related("certificates").order_by("pk"))
+    # Shared with the guards of the step issuing the document (one read per case instance).
+    from workflow.guards import officers_with_certificates
+
+    return officers_with_certificates(case)
 
 
 def officers_with_certificates(case: Case, on: date) -> str:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from accounts.policy import Policy
 from accounts.roles import Role
 from accounts.selectors import organisation_policy
 from casefiles.evidence import EvidenceMeta, evidence_upload
@@ -104,9 +105,11 @@ def _generate(
     key: str = "",
     data: dict[str, Any] | None = None,
     record: Any = None,
+    policy: Policy | None = None,
 ) -> CaseDocument:
-    """Number and fill one document from the case as it stands (the caller holds the case row lock)."""
-    policy = organisation_policy(organisation=case.organisation)
+    """Number and fill one document from the case as it stands (the caller holds the case row lock).
+    `policy`: the organisation's, when the caller has read it already (a transition has)."""
+    policy = policy or organisation_policy(organisation=case.organisation)
     seq, number = document_number(case=case, entry=entry, year=issued_on.year)
     title = _title(entry, case)
     source = Source(
@@ -153,7 +156,7 @@ def documents_issue(
     for spec in doc_types:
         code, _, key = spec.partition(":")
         entry = BY_CODE[code]
-        common = {"case": case, "entry": entry, "actor": ctx.actor, "now": ctx.now}
+        common = {"case": case, "entry": entry, "actor": ctx.actor, "now": ctx.now, "policy": ctx.policy}
         if code == "legal_opinion":
             done = set(CaseDocument.objects.filter(case=case, doc_type=code).values_list("key", flat=True))
             for check in case.legal_checks.order_by("pk"):

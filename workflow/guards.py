@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch, prefetch_related_objects
+
 from accounts.models import User
 from accounts.policy import AvActivity, Policy
 from casefiles.models import Case, CaseActivity, Party
@@ -59,9 +61,21 @@ def uncertified_officers(officers: list[User], on: date) -> list[User]:
     return [o for o in officers if not any(c.valid_from <= on <= c.valid_to for c in o.certificates.all())]
 
 
+def officers_with_certificates(case: Case) -> list[User]:
+    """The case's officers (by id) with their certificates, read once per case instance: kept in
+    Django's prefetch cache, which setting the officers clears. The documents a step issues read
+    the same cache (documents.context)."""
+    if "officers" not in getattr(case, "_prefetched_objects_cache", {}):
+        prefetch_related_objects(
+            [case],
+            Prefetch("officers", queryset=User.objects.prefetch_related("certificates").order_by("pk")),
+        )
+    return sorted(case.officers.all(), key=lambda o: o.pk)
+
+
 def two_certified_officers(case: Case, ctx: StepContext) -> Reason | None:
     """行政处罚法 Art. 42: at least two officers, each with a valid 执法证 on the day they act."""
-    officers = list(case.officers.prefetch_related("certificates"))
+    officers = officers_with_certificates(case)
     lacking = uncertified_officers(officers, ctx.today)
     certified = len(officers) - len(lacking)
     if certified >= 2:

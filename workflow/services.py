@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from accounts.policy import Policy, fold_policy
 from accounts.roles import Role
 from accounts.selectors import organisation_policy, user_can_see_organisation
 from casefiles.models import (
@@ -36,7 +39,7 @@ from workflow.context import StepContext
 from workflow.guards import Guard, judges_input
 from workflow.history import history_append
 from workflow.machine import CaseFlow
-from workflow.models import Meeting
+from workflow.models import Hearing, Meeting
 from workflow.precheck import Finding, run_precheck
 from workflow.states import AFTER_DECISION, TERMINAL_STATES, CaseState
 from workflow.steps import BY_KEY, HANDLER, REVIEWER, Step, steps_from
@@ -59,6 +62,10 @@ class TransitionOption:
 
 
 def _handlers(case: Case) -> set[int]:
+    # case_lock reads them with the row (PostgreSQL); a case read elsewhere asks.
+    ids = getattr(case, "handler_ids", None)
+    if ids is not None:
+        return set(ids)
     return set(case.officers.values_list("pk", flat=True))
 
 
@@ -82,13 +89,21 @@ def actor_reasons(case: Case, step: Step, actor: User, handlers: set[int] | None
     return reasons
 
 
+def _policy(case: Case) -> Policy:
+    """The organisation's effective settings (accounts.selectors.organisation_policy), folded from the
+    chain of organisations case_lock read with the row; asked for when that chain is not loaded."""
+    organisation = case.organisation
+    chain = [organisation]
+    while chain[-1].parent_id is not None and Organisation.parent.is_cached(chain[-1]):
+        chain.append(chain[-1].parent)
+    chain.reverse()
+    if [o.pk for o in chain] != (organisation.ancestor_ids() or [organisation.pk]):
+        return organisation_policy(organisation=organisation)
+    return fold_policy([o.explicit_settings() for o in chain])
+
+
 def _context(case: Case, actor: User, now: datetime | None, data: dict[str, Any] | None) -> StepContext:
-    return StepContext(
-        actor=actor,
-        now=now or timezone.now(),
-        policy=organisation_policy(organisation=case.organisation),
-        data=data,
-    )
+    return StepContext(actor=actor, now=now or timezone.now(), policy=_policy(case), data=data)
 
 
 def case_available_transitions(
@@ -128,14 +143,28 @@ def case_precheck(*, case_id: int, actor: User, now: datetime | None = None) -> 
 
 def case_lock(*, case_id: int, actor: User, expected_version: int | None = None) -> CaseFlow:
     """Lock the case row for this transaction; refuse unseen cases (404) and stale views (409)."""
-    try:
-        case = (
-            CaseFlow.objects.select_for_update(of=("self",))
-            .select_related("organisation", "party")
-            .get(pk=case_id)
+    # One read for what every step looks at: the organisation and its ancestors (the policy; the tree
+    # is at most city / district / street), the party, the violation type, the handlers, and whether
+    # there is a hearing (most cases have none; joining the hearing row costs more to plan than the
+    # few steps that read it spend fetching it).
+    cases = (
+        CaseFlow.objects.select_for_update(of=("self",))
+        .select_related("organisation__parent__parent", "party", "violation_type")
+        .annotate(hearing_pk=Subquery(Hearing.objects.filter(case_id=OuterRef("pk")).values("pk")[:1]))
+    )
+    if connection.vendor == "postgresql":
+        cases = cases.annotate(
+            handler_ids=ArraySubquery(
+                Case.officers.through.objects.filter(case_id=OuterRef("pk")).values("user_id")
+            )
         )
+    try:
+        case = cases.get(pk=case_id)
     except CaseFlow.DoesNotExist:
         raise NotFound("案件不存在") from None
+    if case.hearing_pk is None:
+        # What select_related leaves when there is no row: `case.hearing` raises, with no query.
+        CaseFlow.hearing.related.set_cached_value(case, None)
     if not user_can_see_organisation(user=actor, organisation_id=case.organisation_id):
         raise NotFound("案件不存在")
     if expected_version is not None and case.version != expected_version:
@@ -296,7 +325,7 @@ def case_create(
     case.save()
     officers = list(officers)
     _check_officers(officers)
-    case.officers.set(officers)
+    case.officers.add(*officers)  # a new case has none: no need to read which to keep
     history_append(
         case=case,
         transition="create",
@@ -366,6 +395,7 @@ def case_update_details(
             officers = list(value)
             _check_officers(officers)
             case.officers.set(officers)
+            case.handler_ids = [o.pk for o in officers]
             record[name] = [o.pk for o in officers]
         elif name == "proposed_penalty":
             penalty = value if isinstance(value, Penalty) else Penalty.from_json(value)
@@ -378,8 +408,11 @@ def case_update_details(
         raise InvalidInput(
             "认定涉嫌犯罪的，须写明涉嫌犯罪的情况", errors={"criminal_suspicion_note": ["必填"]}
         )
-    case.full_clean(exclude=["state", "officers"])
-    policy = organisation_policy(organisation=case.organisation)
+    # Validate what this edit changes; the other fields were valid when saved, and re-checking them
+    # (a query per foreign key and per unique constraint) finds nothing new.
+    unchanged = [f.name for f in Case._meta.fields if f.name not in changes]
+    case.full_clean(exclude=[*unchanged, "state", "officers"])
+    policy = _policy(case)
     from workflow.guards import is_major
 
     case.is_major = is_major(case, policy)
