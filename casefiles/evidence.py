@@ -252,6 +252,9 @@ def _finish(
         evidence.save(
             update_fields=["status", "sha256", "size_bytes", "version_id", "verified_at", "retention_until"]
         )
+        if evidence.activity_id and evidence.kind in Evidence.AV_KINDS:
+            # The activity is now recorded (SPEC §6), for good: see CaseActivity.av_recorded.
+            CaseActivity.objects.filter(pk=evidence.activity_id, av_recorded=False).update(av_recorded=True)
         custody_append(
             evidence=evidence,
             action=CustodyEvent.Action.UPLOADED,
