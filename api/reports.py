@@ -93,11 +93,14 @@ class FiguresOut(serializers.Serializer):
     published_on_time_pct = serializers.DecimalField(**PCT, help_text="按时公示率（%）")
     av_required = serializers.IntegerField(help_text="音像记录清单内的执法活动数")
     av_covered_pct = serializers.DecimalField(**PCT, help_text="有已校验音像记录的比例（%）")
-    casefiles_reviewed = serializers.IntegerField(
-        allow_null=True, help_text="评查案卷数；案卷评查功能上线前为 null"
+    casefiles_reviewed = serializers.IntegerField(help_text="评查案卷数：本年度完成评分的案卷评查表数")
+    casefiles_by_grade = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="各等次案卷数：excellent 优秀、good 良好、pass 合格、fail 不合格",
     )
-    casefiles_by_grade = serializers.DictField(child=serializers.IntegerField(), help_text="各等次案卷数")
-    casefiles_mean_score = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    casefiles_mean_score = serializers.DecimalField(
+        max_digits=5, decimal_places=1, allow_null=True, help_text="评查平均得分；无评查案卷时为 null"
+    )
     certified_officers = serializers.IntegerField(help_text="12月31日持有效执法证的人员数")
     prior_year = PriorYearOut(help_text="同比所用的上年度数据及其来源")
 

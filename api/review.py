@@ -277,18 +277,15 @@ class StratumOut(serializers.Serializer):
     drawn = serializers.IntegerField(help_text="抽取数")
 
 
-class CampaignOut(serializers.ModelSerializer):
+class CampaignSummaryFields(serializers.ModelSerializer):
+    """What a campaign's list row and its detail both show."""
+
     kind = CampaignKindField()
     status = CampaignStatusField()
     organiser = OrganisationRef()
     standard = StandardRef()
-    organisations = OrganisationRef(many=True)
-    reviewers = UserRef(many=True)
     kind_label = serializers.CharField(source="get_kind_display")
     status_label = serializers.CharField(source="get_status_display")
-    strata = serializers.SerializerMethodField(help_text="抽样分层：每个机构、每种程序的总数与抽取数")
-    sheets = serializers.SerializerMethodField(help_text="各状态的评查表数")
-    may_manage = serializers.SerializerMethodField(help_text="当前用户能否组织本活动")
 
     class Meta:
         model = Campaign
@@ -301,19 +298,32 @@ class CampaignOut(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "standard",
+            "status",
+            "status_label",
+            "created_at",
+        ]
+
+
+class CampaignOut(CampaignSummaryFields):
+    organisations = OrganisationRef(many=True)
+    reviewers = UserRef(many=True)
+    strata = serializers.SerializerMethodField(help_text="抽样分层：每个机构、每种程序的总数与抽取数")
+    sheets = serializers.SerializerMethodField(help_text="各状态的评查表数")
+    may_manage = serializers.SerializerMethodField(help_text="当前用户能否组织本活动")
+
+    class Meta(CampaignSummaryFields.Meta):
+        fields = [
+            *CampaignSummaryFields.Meta.fields,
             "organisations",
             "reviewers",
             "procedure",
             "sample_percent",
             "sample_min",
             "second_review_on_fail",
-            "status",
-            "status_label",
             "seed",
             "sampled_at",
             "assigned_at",
             "finished_at",
-            "created_at",
             "strata",
             "sheets",
             "may_manage",
@@ -357,33 +367,12 @@ def campaign_out(request: Request, campaign_id: int) -> dict[str, Any]:
     return CampaignOut(campaign, context={"request": request}).data
 
 
-class CampaignListOut(serializers.ModelSerializer):
-    kind = CampaignKindField()
-    status = CampaignStatusField()
-    organiser = OrganisationRef()
-    standard = StandardRef()
-    kind_label = serializers.CharField(source="get_kind_display")
-    status_label = serializers.CharField(source="get_status_display")
+class CampaignListOut(CampaignSummaryFields):
     files = serializers.IntegerField(help_text="抽取案卷数")
     completed = serializers.IntegerField(help_text="完成评查数")
 
-    class Meta:
-        model = Campaign
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "kind_label",
-            "organiser",
-            "period_start",
-            "period_end",
-            "standard",
-            "status",
-            "status_label",
-            "files",
-            "completed",
-            "created_at",
-        ]
+    class Meta(CampaignSummaryFields.Meta):
+        fields = [*CampaignSummaryFields.Meta.fields, "files", "completed"]
 
 
 class CampaignIn(serializers.Serializer):

@@ -146,7 +146,9 @@ def _chart_data(report: dict[str, Any]) -> dict[str, Any]:
         "grades": [
             {"name": grade, "value": files}
             for grade, files in grade_counts(report.get("casefiles_by_grade") or {})
-        ],
+        ]
+        if report.get("casefiles_reviewed")
+        else [],
     }
 
 

@@ -237,7 +237,7 @@ def casefile_review_sentence(r: dict[str, Any]) -> str:
     if not reviewed:
         return "本年度系统中无已完成评查的案卷。"
     grades = "、".join(
-        f"{grade}{files}宗" for grade, files in grade_counts(r.get("casefiles_by_grade") or {})
+        f"{grade}{files}宗" for grade, files in grade_counts(r.get("casefiles_by_grade") or {}) if files
     )
     text = f"全年评查执法案卷{reviewed}宗"
     if grades:
@@ -351,8 +351,9 @@ MONTH_CELLS: list[CellColumn] = [
 
 def breakdown_tables(rows: Sequence[dict[str, Any]]) -> list[tuple[str, list[CellColumn]]]:
     """(title, columns) of the four tables by sub-organisation; the supervision table gains the case
-    files reviewed once the case-file review records any."""
-    reviewed = any(row.get("casefiles_reviewed") is not None for row in rows)
+    files reviewed when a file of the subtree was reviewed in the year (a column of zeros would
+    only crowd the page: the review paragraph says that none was)."""
+    reviewed = any(row.get("casefiles_reviewed") for row in rows)
     return [
         ("执法检查和立案情况", INSPECTION_CELLS),
         ("行政处罚情况", PENALTY_CELLS),

@@ -45,13 +45,14 @@ from casefiles.models import (
     BlacklistEntry,
     Case,
     CaseActivity,
-    Evidence,
     Inspection,
     Litigation,
     Reconsideration,
     Transfer,
 )
 from reports.models import AnnualBaseline, ReportRun
+from review.models import Grade
+from review.selectors import completed_sheets
 from workflow.models import Deliberation, Hearing, LegalCheck
 
 # SPEC §9: "calendar year Y (dates in Asia/Shanghai)". Named here rather than taken from TIME_ZONE:
@@ -498,23 +499,17 @@ def _av_listed(scope: Scope) -> Q:
 
 
 def _av(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
-    # Covered = a verified audio or video record of that activity, the same test the guards apply
+    # Covered = a verified audio or video record of that activity, the test the guards apply
     # (casefiles.selectors.av_activities_covered): a photo or an unverified upload does not cover it.
-    # Two queries: the covered ones are those with such a record (EXISTS as a condition, which
-    # PostgreSQL runs as one semi-join, where inside a FILTER it would probe once per activity).
-    recorded = Exists(
-        Evidence.objects.filter(
-            activity=OuterRef("pk"), status__in=Evidence.RECORDED_STATUSES, kind__in=Evidence.AV_KINDS
-        )
+    # The upload that verifies such a record marks its activity (CaseActivity.av_recorded, which
+    # only ever turns on), so both counts are read from the activities' own index in one query.
+    return _aggregate(
+        CaseActivity.objects.filter(y.moments("occurred_at")).filter(_av_listed(scope)),
+        "case__organisation_id",
+        scope,
+        {"av_required": Count("*"), "av_covered": Count("case", filter=Q(av_recorded=True))},
+        group,
     )
-    listed = CaseActivity.objects.filter(y.moments("occurred_at")).filter(_av_listed(scope))
-    required = _aggregate(listed, "case__organisation_id", scope, {"av_required": Count("*")}, group)
-    covered = _aggregate(
-        listed.filter(recorded), "case__organisation_id", scope, {"av_covered": Count("*")}, group
-    )
-    for key, values in covered.items():
-        required.setdefault(key, {}).update(values)
-    return required
 
 
 def _certified(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
@@ -534,6 +529,23 @@ def _certified(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, An
     )
 
 
+def _casefile_reviews(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
+    # 评查案卷数: score sheets completed in Y (review.selectors.completed_sheets, the definition the
+    # review app owns), under the case's own organisation, whatever campaign or organiser reviewed
+    # them. Counts and the sum of scores add up over the breakdown rows; the mean is taken from them.
+    return _aggregate(
+        completed_sheets(year=y.year),
+        "case__organisation_id",
+        scope,
+        {
+            "casefiles_reviewed": Count("*"),
+            "casefiles_score_sum": Sum("score"),
+            **{f"casefiles_grade_{g}": Count("grade", filter=Q(grade=g)) for g in Grade.values},
+        },
+        group,
+    )
+
+
 FIGURE_GROUPS = (
     _inspections,
     _filings,
@@ -548,6 +560,7 @@ FIGURE_GROUPS = (
     _litigations,
     _av,
     _certified,
+    _casefile_reviews,
 )
 
 
@@ -632,18 +645,23 @@ def _figures(raw: dict[str, Any], prior: Prior) -> dict[str, Any]:
         "published_on_time_pct": percent(_int(raw, "published_on_time"), _int(raw, "published")),
         "av_required": _int(raw, "av_required"),
         "av_covered_pct": percent(_int(raw, "av_covered"), _int(raw, "av_required")),
-        **CASEFILES_NOT_YET_REVIEWED,
+        **_casefile_figures(raw),
         "certified_officers": _int(raw, "certified_officers"),
     }
 
 
-# Case-file review (案卷评查, SPEC §8) is issue 8 and has no score sheets yet. Until it exists these
-# figures are unknown, not zero: null, no grades, no mean. Nothing is invented.
-CASEFILES_NOT_YET_REVIEWED: dict[str, Any] = {
-    "casefiles_reviewed": None,
-    "casefiles_by_grade": {},
-    "casefiles_mean_score": None,
-}
+def _casefile_figures(raw: dict[str, Any]) -> dict[str, Any]:
+    reviewed = _int(raw, "casefiles_reviewed")
+    score_sum = raw.get("casefiles_score_sum")
+    return {
+        "casefiles_reviewed": reviewed,
+        "casefiles_by_grade": {g: _int(raw, f"casefiles_grade_{g}") for g in Grade.values},
+        # The mean of the exact scores, one decimal half up; None when no file was reviewed.
+        "casefiles_mean_score": (
+            (Decimal(score_sum) / reviewed).quantize(TENTH, rounding=ROUND_HALF_UP) if reviewed else None
+        ),
+    }
+
 
 # The keys of a set of figures, in the order of SPEC §9.
 FIGURE_KEYS: tuple[str, ...] = (
@@ -711,8 +729,9 @@ def annual_figures(*, organisation: Organisation, year: int) -> dict[str, Any]:
     year-on-year percentages compare with, each from the admin-entered AnnualBaseline of
     (organisation, year − 1) when it has that figure, else computed from the records of year − 1.
 
-    `casefiles_reviewed` is None, `casefiles_by_grade` empty and `casefiles_mean_score` None: they
-    count score sheets of the case-file review (issue 8), which does not exist yet.
+    `casefiles_reviewed` counts the score sheets of the case-file review (review app) completed in
+    the year for files of the subtree, `casefiles_by_grade` them by grade and `casefiles_mean_score`
+    is their mean score (one decimal, None when none was completed).
 
     A constant number of queries (18: the subtree, the session settings set and put back, 14 figure
     queries, the baseline), whatever the number of cases.

@@ -22,7 +22,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from accounts.selectors import organisation_subtree, user_can_see_organisation
+from accounts.selectors import user_can_see_organisation
 from casefiles.models import Case, Evidence
 from review.models import (
     Campaign,
@@ -241,7 +241,7 @@ def campaign_results(*, campaign: Campaign) -> dict[str, Any]:
     }
 
 
-# --- SPEC §9 casefiles_reviewed ---------------------------------------------------------------------------
+# --- SPEC §9 casefiles_reviewed: the score sheets reports.selectors counts -------------------------------
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -255,30 +255,6 @@ def completed_sheets(*, year: int) -> QuerySet[ScoreSheet]:
     return ScoreSheet.objects.filter(
         status=ScoreSheet.Status.COMPLETED, completed_at__gte=low, completed_at__lt=high
     )
-
-
-def casefiles_reviewed(*, organisation: Organisation, year: int) -> dict[str, Any]:
-    """SPEC §9 `casefiles_reviewed` for the organisation's subtree and year: the files of its subtree
-    (by the case's own organisation) whose score sheet was completed in the year, in any campaign.
-
-    Returns {"casefiles_reviewed": int, "casefiles_by_grade": {"excellent"|"good"|"pass"|"fail": int},
-    "casefiles_mean_score": Decimal with one decimal (half up) or None when none were reviewed}.
-    A file reviewed in two campaigns counts twice (two reviews). One aggregate query.
-    """
-    row = (
-        completed_sheets(year=year)
-        .filter(case__organisation__in=organisation_subtree(organisation=organisation))
-        .aggregate(
-            n=Count("pk"),
-            mean=Avg("score"),
-            **{f"grade_{g}": Count("pk", filter=Q(grade=g)) for g in Grade.values},
-        )
-    )
-    return {
-        "casefiles_reviewed": row["n"],
-        "casefiles_by_grade": {g: row[f"grade_{g}"] for g in Grade.values},
-        "casefiles_mean_score": _mean(row["mean"]),
-    }
 
 
 # --- the case file next to the standard (issue 8 item 4) ---------------------------------------------------

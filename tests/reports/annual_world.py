@@ -419,7 +419,13 @@ class AnnualWorld:
 
 # --- what the figures must be, by construction ------------------------------------------------------------------
 
-NOT_REVIEWED = {"casefiles_reviewed": None, "casefiles_by_grade": {}, "casefiles_mean_score": None}
+# No case-file review campaign in this world: no file reviewed (tests/reports/test_casefile_reviews.py
+# reviews files and checks those figures).
+NOT_REVIEWED = {
+    "casefiles_reviewed": 0,
+    "casefiles_by_grade": {"excellent": 0, "good": 0, "pass": 0, "fail": 0},
+    "casefiles_mean_score": None,
+}
 
 STREET: dict[str, Any] = {
     "inspections": 1,
@@ -525,7 +531,7 @@ DISTRICT: dict[str, Any] = {
 }
 
 OTHER_DISTRICT: dict[str, Any] = {
-    **{key: 0 for key in DISTRICT if isinstance(DISTRICT[key], int) and key != "casefiles_reviewed"},
+    **{key: 0 for key in DISTRICT if isinstance(DISTRICT[key], int)},
     "inspections": 1,
     "violations_found": 4,
     "rectification_orders": 1,
@@ -544,7 +550,7 @@ OTHER_DISTRICT: dict[str, Any] = {
 }
 
 CITY_OWN: dict[str, Any] = {
-    **{key: 0 for key in DISTRICT if isinstance(DISTRICT[key], int) and key != "casefiles_reviewed"},
+    **{key: 0 for key in DISTRICT if isinstance(DISTRICT[key], int)},
     "cases_filed_yoy_pct": None,
     "fines_total_wan": Decimal("0.00"),
     "fines_yoy_pct": None,

@@ -31,7 +31,7 @@ def test_json_to_standard_output() -> None:
     assert report["organisation"]["code"] == a.district.code and report["year"] == YEAR
     assert (report["cases_filed"], report["penalty_decisions"]) == (6, 5)
     assert report["fines_total_wan"] == "14.53" and report["avg_fine_wan"] == "2.91"
-    assert report["cases_filed_yoy_pct"] == "200.0" and report["casefiles_reviewed"] is None
+    assert report["cases_filed_yoy_pct"] == "200.0" and report["casefiles_reviewed"] == 0
     assert [r["scope"] for r in report["breakdown"]] == ["subtree", "own", "total"]
     assert len(report["months"]) == 12
     assert "区应急管理局" in out, "Chinese as text, not \\u escapes"

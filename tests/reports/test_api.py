@@ -56,8 +56,9 @@ def test_the_figures_as_json_with_exact_decimals() -> None:
     assert body["published_on_time_pct"] == "66.7"
     assert body["av_covered_pct"] == "60.0"
     assert (body["transfers_to_police"], body["persons_transferred"]) == (1, 3)
-    assert body["casefiles_reviewed"] is None and body["casefiles_by_grade"] == {}
-    assert body["casefiles_mean_score"] is None
+    assert body["casefiles_reviewed"] == 0, "no file of this world was reviewed"
+    assert body["casefiles_by_grade"] == {"excellent": 0, "good": 0, "pass": 0, "fail": 0}
+    assert body["casefiles_mean_score"] is None, "no mean of no scores"
     assert body["prior_year"] == {
         "year": 2024,
         "cases_filed": 2,

@@ -58,7 +58,7 @@ def test_a_report_viewer_sees_the_figures_tables_and_charts() -> None:
     # The cards and the full list of figures.
     assert re.search(r"罚款金额 14\.53 万元 同比 \+384\.3%", text)
     assert re.search(r"立案 7 件 同比 \+250\.0%", text)
-    assert "评查案卷 未登记" in text
+    assert "评查案卷数 0 宗" in text, "no file of this world was reviewed"
     for label, value in (
         ("执法检查企业", "4 家次"),
         ("重大案件双重审核数", "2 件"),
@@ -78,7 +78,7 @@ def test_a_report_viewer_sees_the_figures_tables_and_charts() -> None:
     assert charts["organisations"]["labels"] == ["区应急管理局", "外区应急管理局", "市应急管理局本级"]
     assert charts["organisations"]["cases"] == [6, 1, 0]
     assert charts["grades"] == [] and 'id="chart-grades"' not in html
-    assert "评查数据不列入本报告。因此不显示评查等次分布图" in text
+    assert "本年度系统中无已完成评查的案卷。因此不显示评查等次分布图" in text
     # The Word report of this organisation and year.
     assert f'href="/api/v1/reports/annual.docx?organisation={a.city.pk}&amp;year={YEAR}"' in html
 

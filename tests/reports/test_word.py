@@ -62,7 +62,7 @@ CITY_SENTENCES = (
     "依当事人申请举行听证1次。",
     "向公安机关移送涉嫌犯罪案件1件、3人。将1个严重违法失信的当事人列入安全生产失信惩戒名单（黑名单）。",
     "全年发生行政复议2件，其中被撤销、变更或确认违法1件；发生行政诉讼2件，其中败诉1件。",
-    "（三）案卷评查。本年度案卷评查结果未在系统中登记，评查数据不列入本报告，不附评查等次分布图。",
+    "（三）案卷评查。本年度系统中无已完成评查的案卷，不附评查等次分布图。",
     "截至2025年12月31日，持有效行政执法证件的执法人员15人。",
     "本报告数据由执法办案系统于2026年1月20日 09:30生成。",
 )
@@ -116,7 +116,7 @@ def test_the_tables_hold_every_figure_by_organisation_and_by_month(city_docx: by
         [names[2], "0", "0", "0", "0", "0", "0", "—", "—"],
         [names[3], "2", "2", "2", "2", "1", "3", "66.7%", "60.0%"],
     ]
-    # No case-file review yet: no column for it.
+    # No file of this world was reviewed: no column for it (the review paragraph says so).
     assert supervision[0][-1] == "持证人员\n（人）"
     assert supervision[1:] == [
         [names[0], "1", "3", "1", "2", "1", "2", "1", "12"],

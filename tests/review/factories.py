@@ -11,7 +11,7 @@ from accounts.policy import AvActivity
 from accounts.roles import Role
 from casefiles.models import Case
 from review import services
-from review.models import Campaign, ScoringStandard
+from review.models import Campaign, ScoreSheet, ScoringStandard
 from review.standards import standard_load_file
 from tests.factories import World, at, entity, user
 from tests.workflow.test_guards import deliberate, to_deliberation
@@ -160,3 +160,53 @@ def started(c: Campaign, actor: User, seed: str = "2026-review") -> Campaign:
 
 def manager(organisation: Organisation) -> User:
     return user(f"admin{next(_n)}", organisation, Role.ADMIN, certified=False)
+
+
+# Per file: the deductions (item, occurrences, points each) and vetoes the reviewer records
+# (finished_campaign).
+PLAN = [
+    ([("D01", 2, None)], []),  # 99
+    ([("F03", 1, "2"), ("S02", 1, None)], []),  # 97
+    ([("L02", 2, "5"), ("P01", 1, "3")], []),  # 87
+    ([("F05", 6, "5"), ("L03", 1, "5")], []),  # 30 capped at 30 + 5 → 65
+    ([("D01", 1, None)], ["V07"]),  # 99.5 but vetoed → 不合格
+    ([("D01", 3, None), ("F03", 2, "1")], []),  # 96.5
+]
+
+
+def finished_campaign(w: World) -> Campaign:
+    """A district campaign over six closed summary files (three of the district's, filed in March
+    2026, three of its street's, in April), scored by PLAN and submitted on 10 November 2026:
+    scores 99, 97, 87, 65, 99.5 (vetoed) and 96.5 — three 优秀, one 良好, one 合格, one 不合格, mean
+    90.7 — one rectification issued, and finished."""
+    street_officers = officers_of(w.street)
+    for i in range(3):
+        closed_summary(w, day=date(2026, 3, 2 + i))
+        closed_summary(w, organisation=w.street, officers=street_officers, day=date(2026, 4, 6 + i))
+    rev = reviewer(w.district, "scorer")
+    admin = manager(w.district)
+    c = campaign(
+        actor=admin,
+        organiser=w.district,
+        organisations=[w.district, w.street],
+        reviewers=[rev],
+        second_review_on_fail=False,
+    )
+    started(c, admin)
+    sheets = list(ScoreSheet.objects.filter(campaign=c).order_by("sample__position"))
+    for sheet, (deductions, vetoes) in zip(sheets, PLAN, strict=True):
+        for code, times, each in deductions:
+            services.sheet_deduction_add(
+                sheet_id=sheet.pk,
+                actor=rev,
+                item_code=code,
+                occurrences=times,
+                points_each=Decimal(each) if each else None,
+                reason=f"{code} 的情形",
+            )
+        for code in vetoes:
+            services.sheet_veto_add(sheet_id=sheet.pk, actor=rev, veto_code=code, reason="适用法律错误")
+        services.sheet_submit(sheet_id=sheet.pk, actor=rev, now=at(2026, 11, 10))
+    first = sheets[0]
+    services.rectification_issue(sheet_id=first.pk, actor=admin)
+    return services.campaign_finish(campaign_id=c.pk, actor=admin)
