@@ -435,7 +435,10 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
             stack, url, BlacklistEntry, ["party_id", "case_id", "listed_on", "reason", "recorded_by_id"]
         )
         activities = Copier(
-            stack, url, CaseActivity, ["id", "case_id", "kind", "occurred_at", "recorded_by_id"]
+            stack,
+            url,
+            CaseActivity,
+            ["id", "case_id", "kind", "occurred_at", "recorded_by_id", "av_recorded"],
         )
         evidence = Copier(
             stack,
@@ -723,11 +726,12 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
                         continue
                     activity_id += 1
                     when = rng.uniform(filed_at, max(filed_at + 3600, stop))
-                    activities.row(activity_id, pk, kind_, moment(when), officer)
                     roll = rng.random()
                     if roll < 0.9:
                         media = "video" if roll < 0.75 else "audio"
                         status = "verified" if rng.random() < 0.98 else "failed"
+                        # As the upload that verifies a recording marks its activity.
+                        activities.row(activity_id, pk, kind_, moment(when), officer, status == "verified")
                         evidence.row(
                             pk,
                             activity_id,
@@ -744,7 +748,9 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
                             moment(when + 7200),
                             moment(when + 7200) if status == "verified" else None,
                         )
-                    elif roll < 0.95:
+                    else:
+                        activities.row(activity_id, pk, kind_, moment(when), officer, False)
+                    if 0.9 <= roll < 0.95:
                         evidence.row(
                             pk,
                             activity_id,
@@ -1116,9 +1122,6 @@ def query_labels() -> list[str]:
     from reports.selectors import FIGURE_GROUPS
 
     groups = [g.__name__.strip("_") for g in FIGURE_GROUPS]
-    # The AV figure is two queries: the activities on the list, and those with a recording.
-    at = groups.index("av")
-    groups[at : at + 1] = ["av required", "av covered"]
     return ["the subtree", *groups, "prior-year baseline"]
 
 
@@ -1276,6 +1279,29 @@ def bench(args: argparse.Namespace, url: str) -> None:
             raise SystemExit(1)
 
 
+def city_ready(url: str, *, cases: int, seed: int, reuse: bool) -> bool:
+    """Set up Django on the database at `url` with the city of `cases` cases loaded: kept when
+    `reuse` and it holds the same cases and seed (migrated: new indexes are built), else created
+    anew and loaded. Returns whether it was loaded now. Shared with bench/api_load.py."""
+    create_database(url, drop=False)
+    meta = loaded(url)
+    fresh = not (reuse and meta and meta["cases"] == cases and meta["seed"] == seed)
+    if fresh:
+        create_database(url, drop=True)
+    setup_django(url)
+    from django.core.management import call_command
+
+    name = url.rsplit("/", 1)[1]
+    if fresh:
+        print(f"Loading {cases:,} cases into {name} (seed {seed}) …", flush=True)
+        call_command("migrate", verbosity=0)
+        load(url, cases, seed)
+    else:
+        print(f"Reusing the {cases:,} cases already in {name} (migrating: new indexes are built)", flush=True)
+        call_command("migrate", verbosity=0)
+    return fresh
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1306,23 +1332,7 @@ def main() -> None:
     parser.add_argument("--no-naive", dest="naive", action="store_false", help="skip the naive Python count")
     args = parser.parse_args()
     url = database_url(args)
-    create_database(url, drop=False)
-    meta = loaded(url)
-    fresh = not (args.reuse and meta and meta["cases"] == args.cases and meta["seed"] == args.seed)
-    if fresh:
-        create_database(url, drop=True)
-    setup_django(url)
-    from django.core.management import call_command
-
-    if fresh:
-        print(f"Loading {args.cases:,} cases into {url.rsplit('/', 1)[1]} (seed {args.seed}) …", flush=True)
-        call_command("migrate", verbosity=0)
-        load(url, args.cases, args.seed)
-    else:
-        print(
-            f"Reusing the {args.cases:,} cases already in {url.rsplit('/', 1)[1]} (migrating: new indexes are built)"
-        )
-        call_command("migrate", verbosity=0)
+    city_ready(url, cases=args.cases, seed=args.seed, reuse=args.reuse)
     bench(args, url)
 
 

@@ -246,6 +246,12 @@ DOCUMENTS_MAX_UPLOAD_BYTES = int(env("DOCUMENTS_MAX_UPLOAD_BYTES", str(100 * 102
 DOCUMENTS_RETENTION = {"major": ("永久", None), "general": ("30年", 30), "summary": ("10年", 10)}
 DOCUMENTS_PERMANENT_YEARS = 100
 
+# Annual statistics (issue 9). A report over at most this many cases (filed or decided in the year,
+# in the subtree) is made inline; a larger one by a background run (reports.services). work_mem of
+# the statistics queries only, while they run (reports.selectors.statistics_session).
+REPORT_INLINE_MAX_CASES = int(env("REPORT_INLINE_MAX_CASES", "20000"))
+REPORT_WORK_MEM = env("REPORT_WORK_MEM", "64MB")
+
 # Password shown in README for the seeded demo users.
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-pass-2026")
 
