@@ -363,6 +363,8 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
                 "decision_served_on",
                 "published_on",
                 "publication_late",
+                "pre_notice_approved",
+                "pre_decision_approved",
                 "closed_at",
                 "archived_at",
                 "version",
@@ -511,6 +513,7 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
             fine: int | None = None
             kind = ""
             major = False
+            notice_ok = decision_ok = False  # approving legal checks on record (Case flags)
             published = None
             late = False
             served = None
@@ -574,6 +577,7 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
                                     "同意告知",
                                     moment(step("approve", "pre_notice_check", "notice", 48)),
                                 )
+                                notice_ok = True
                             step("serve_notice", "notice", "notice", 24)
                             step("record_statement", "notice", "notice", 72)
                             if major and rng.random() < 0.3:
@@ -614,6 +618,7 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
                                     "同意",
                                     moment(step("approve", "pre_decision_check", after, 48)),
                                 )
+                                decision_ok = True
                             else:
                                 step("conclude_notice", "notice", "pending_decision", 24)
                             if major:
@@ -698,6 +703,8 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
                 served,
                 published,
                 late,
+                notice_ok,
+                decision_ok,
                 moment(closed_at) if closed_at else None,
                 moment(archived_at) if archived_at else None,
                 len(trail),

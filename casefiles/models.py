@@ -425,6 +425,17 @@ class Case(FSMModelMixin, models.Model):
     decision_number = models.CharField("决定书文号", max_length=60, blank=True)
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     decided_major = models.BooleanField("决定时为重大案件", default=False)
+    # Whether an approving 告知前 / 决定前 legal check is on record (SPEC §7, §9 "passed both checks"),
+    # set in the transaction of the check that approves (workflow.steps._legal_check, the one place a
+    # legal check is recorded). Checks are append-only and a later return does not withdraw an
+    # earlier approval, so each flag only ever turns on. The annual double-check figure reads them
+    # from the decisions index rather than probing the legal checks of every major decision.
+    pre_notice_approved = models.BooleanField(
+        "告知前法制审核已通过", default=False, db_default=False, editable=False
+    )
+    pre_decision_approved = models.BooleanField(
+        "决定前法制审核已通过", default=False, db_default=False, editable=False
+    )
     decision_served_on = models.DateField("决定书送达日期", null=True, blank=True)
     decision_service_method = models.CharField(
         "送达方式", max_length=14, choices=ServiceMethod.choices, blank=True
@@ -494,18 +505,11 @@ class Case(FSMModelMixin, models.Model):
                     "decided_major",
                     "published_on",
                     "publication_late",
+                    "pre_notice_approved",
+                    "pre_decision_approved",
                     "id",
                 ],
                 name="case_org_decided_stats",
-            ),
-            # The major decisions of a period, whose two legal checks the double-check figure looks
-            # up (reports.selectors._double_checked): about one case in eight, so a small index that
-            # spares that query a scan of the whole case table (390 → 28 ms at 1M cases).
-            models.Index(
-                fields=["decided_at"],
-                include=["organisation", "id"],
-                condition=models.Q(is_major=True) | models.Q(decided_major=True),
-                name="case_major_decided",
             ),
         ]
 

@@ -307,12 +307,6 @@ def _major() -> Q:
     return Q(is_major=True) | Q(decided_major=True)
 
 
-def _approved(stage: str) -> Exists:
-    return Exists(
-        LegalCheck.objects.filter(case=OuterRef("pk"), stage=stage, outcome=LegalCheck.Outcome.APPROVED)
-    )
-
-
 def _filing_aggregates(y: Year) -> dict[str, Any]:
     filed = Q(procedure=Case.Procedure.GENERAL) & y.moments("filed_at")
     return {
@@ -335,14 +329,20 @@ def _decision_aggregates(y: Year) -> dict[str, Any]:
         "fined_decisions": Count("organisation", filter=penalty & Q(decided_fine__gt=0)),
         "fines_ge_50k": Count("organisation", filter=penalty & Q(decided_fine__gte=FINE_GE_THRESHOLD)),
         "major_decisions": Count("organisation", filter=penalty & _major()),
+        # "Passed both checks": an approving pre-notice check and an approving pre-decision check on
+        # record, whenever they were concluded (a December check of a January decision counts), as
+        # the case's flags record them (casefiles.Case.pre_notice_approved). Any decision kind: the
+        # double check concerns the major decision, whatever it decided.
+        "major_double_checked": Count(
+            "organisation",
+            filter=decided & _major() & Q(pre_notice_approved=True, pre_decision_approved=True),
+        ),
     }
 
 
-# The case figures are three queries over two windows rather than one over both: filings read the
+# The case figures are two queries over two windows rather than one over both: filings read the
 # (organisation, filed_at) index, decisions the (organisation, decided_at) one, each covering the
-# columns its figures need (casefiles.Case.Meta.indexes), so neither reads the case rows
-# themselves; and the double-check test, a correlated EXISTS per major decision, runs on its own
-# so that it does not keep the large aggregates from running in parallel.
+# columns its figures need (casefiles.Case.Meta.indexes), so neither reads the case rows themselves.
 
 
 def _filings(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
@@ -377,22 +377,6 @@ def _decisions(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, An
             ),
             "prior_fines_yuan": Sum("decided_fine", filter=prior_penalty),
         },
-        group,
-    )
-
-
-def _double_checked(scope: Scope, y: Year, group: Grouping) -> dict[Any, dict[str, Any]]:
-    # "Passed both checks": an approving pre-notice check and an approving pre-decision check on
-    # record, whenever they were concluded (a December check of a January decision counts). Any
-    # decision kind: the double check concerns the major decision, whatever it decided. The checks
-    # are looked up per major decision (index probes on legalcheck_case_stage_outcome): as a FILTER
-    # they cannot be turned into a hash of every approval there is.
-    both = Q(_approved(LegalCheck.Stage.PRE_NOTICE)) & Q(_approved(LegalCheck.Stage.PRE_DECISION))
-    return _aggregate(
-        Case.objects.filter(y.moments("decided_at"), _major()),
-        "organisation_id",
-        scope,
-        {"major_double_checked": Count("organisation", filter=both)},
         group,
     )
 
@@ -550,7 +534,6 @@ FIGURE_GROUPS = (
     _inspections,
     _filings,
     _decisions,
-    _double_checked,
     _legal_checks,
     _deliberations,
     _hearings,

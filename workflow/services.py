@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -176,7 +175,9 @@ def case_lock(*, case_id: int, actor: User, expected_version: int | None = None)
 
 
 def _field_values(case: Case) -> dict[str, Any]:
-    return model_to_dict(case, exclude=["officers"])
+    # Every column, the non-editable ones too (flags a step sets, e.g. pre_notice_approved), so
+    # whatever a step changed is saved. The officers are a many-to-many set, saved by the steps.
+    return {f.attname: getattr(case, f.attname) for f in case._meta.concrete_fields}
 
 
 def _save(case: Case, before: dict[str, Any], extra: Iterable[str] = ()) -> None:

@@ -190,6 +190,13 @@ def legal_reviewer_at_due_level(case: Case, ctx: StepContext) -> Reason | None:
     return None
 
 
+# The case's flag an approving check of each stage turns on (casefiles.Case.pre_notice_approved).
+APPROVED_FLAG = {
+    LegalCheck.Stage.PRE_NOTICE: "pre_notice_approved",
+    LegalCheck.Stage.PRE_DECISION: "pre_decision_approved",
+}
+
+
 def _legal_check(stage: str, outcome: str) -> Apply:
     def apply(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
         findings = run_precheck(case, ctx)
@@ -216,6 +223,9 @@ def _legal_check(stage: str, outcome: str) -> Apply:
             override_reason=data.get("override_reason", ""),
             concluded_at=ctx.now,
         )
+        if outcome == LegalCheck.Outcome.APPROVED:
+            # Saved with the transition (services._save); read by the double-check figure.
+            setattr(case, APPROVED_FLAG[stage], True)
         if outcome == LegalCheck.Outcome.RETURNED:
             reset_for_return(case, ctx, data)
         elif level == 1 and two_level_review_applies(case, ctx):

@@ -30,6 +30,7 @@ def test_the_covering_indexes_hold_every_column_their_figures_count() -> None:
     assert decided.fields == ["organisation", "decided_at"]
     assert set(decided.include) >= {"procedure", "decision_kind", "decided_fine", "is_major", "decided_major"}
     assert set(decided.include) >= {"published_on", "publication_late", "id"}
+    assert set(decided.include) >= {"pre_notice_approved", "pre_decision_approved"}
     assert index(Case, "case_org_filed_stats").include == ("procedure", "origin", "id")
     assert index(Inspection, "inspection_org_day_stats").include == (
         "violations_found",

@@ -371,7 +371,7 @@ def count_queries(func: Any) -> tuple[int, Any]:
     return len(queries.captured_queries), result
 
 
-QUERY_BOUND = 18
+QUERY_BOUND = 17
 
 
 def test_annual_figures_take_the_same_few_queries_for_2_and_for_20_cases(world: World) -> None:

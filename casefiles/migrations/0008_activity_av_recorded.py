@@ -18,7 +18,7 @@ def mark_recorded(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casefiles', '0008_major_decisions_index'),
+        ('casefiles', '0007_annual_figures_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
