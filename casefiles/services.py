@@ -7,7 +7,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from accounts.roles import Role
+from accounts.selectors import user_can_see_organisation
 from casefiles.models import Inspection, NumberSequence, Party, ViolationType
+from core.errors import Forbidden
 
 
 def party_create(
@@ -75,6 +78,13 @@ def inspection_record(
     notes: str = "",
     now: datetime | None = None,
 ) -> Inspection:
+    """Record an inspection (执法检查) of a party by officers of the organisation. Only an officer
+    may record one, and only for an organisation of his own subtree (the API and the page check the
+    same before they call; this holds for every other caller too)."""
+    if not actor.has_role(Role.OFFICER):
+        raise Forbidden("只有执法人员可以登记执法检查")
+    if not user_can_see_organisation(user=actor, organisation_id=organisation.pk):
+        raise Forbidden(f"不能为本机构及下级机构以外的“{organisation.name}”登记执法检查")
     inspection = Inspection(
         organisation=organisation,
         inspected_on=inspected_on,

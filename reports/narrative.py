@@ -231,9 +231,7 @@ def supervision_paragraphs(r: dict[str, Any], *, today: date) -> list[Paragraph]
 
 
 def casefile_review_sentence(r: dict[str, Any]) -> str:
-    reviewed = r.get("casefiles_reviewed")
-    if reviewed is None:
-        return "本年度案卷评查结果未在系统中登记，评查数据不列入本报告。"
+    reviewed = r.get("casefiles_reviewed") or 0
     if not reviewed:
         return "本年度系统中无已完成评查的案卷。"
     grades = "、".join(
@@ -338,7 +336,7 @@ SUPERVISION_CELLS: list[CellColumn] = [
 ]
 CASEFILES_CELL: CellColumn = (
     "评查案卷\n（宗）",
-    lambda row: "—" if row.get("casefiles_reviewed") is None else str(row["casefiles_reviewed"]),
+    lambda row: str(row.get("casefiles_reviewed") or 0),
 )
 MONTH_CELLS: list[CellColumn] = [
     ("检查企业\n（家次）", _count("inspections")),

@@ -18,6 +18,9 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
 class StepForm(forms.Form):
     opinion = forms.CharField(label="意见", required=False, widget=forms.Textarea, max_length=5000)
+    # Fields that date something that has already happened (a service, a statement, a hearing held):
+    # the step refuses a date after the day it is recorded on (workflow.services.case_transition).
+    past_dates: tuple[str, ...] = ()
 
 
 class OpinionRequiredForm(StepForm):
@@ -207,11 +210,13 @@ class TransferForm(OpinionRequiredForm):
 
 
 class ServeNoticeForm(StepForm):
+    past_dates = ("served_on",)
     served_on = forms.DateField(label="送达日期")
     method = forms.ChoiceField(label="送达方式", choices=Case.ServiceMethod.choices)
 
 
 class RecordStatementForm(StepForm):
+    past_dates = ("statement_on",)
     statement_on = forms.DateField(label="陈述申辩日期")
     waived = forms.BooleanField(label="当事人放弃陈述申辩", required=False)
     statement = forms.CharField(label="陈述申辩意见", required=False, widget=forms.Textarea, max_length=20000)
@@ -224,10 +229,12 @@ class RecordStatementForm(StepForm):
 
 
 class RequestHearingForm(StepForm):
+    past_dates = ("requested_on",)
     requested_on = forms.DateField(label="申请日期")
 
 
 class ScheduleHearingForm(StepForm):
+    past_dates = ("notified_on",)
     notified_on = forms.DateField(label="听证通知日期")
     hearing_date = forms.DateField(label="听证日期")
     place = forms.CharField(label="地点", max_length=200)
@@ -235,22 +242,26 @@ class ScheduleHearingForm(StepForm):
 
 
 class HoldHearingForm(StepForm):
+    past_dates = ("held_on",)
     held_on = forms.DateField(label="举行日期")
     record = forms.CharField(label="听证笔录", required=False, widget=forms.Textarea, max_length=50000)
     report = forms.CharField(label="听证报告", required=False, widget=forms.Textarea, max_length=20000)
 
 
 class ServeDecisionForm(StepForm):
+    past_dates = ("served_on",)
     served_on = forms.DateField(label="送达日期")
     method = forms.ChoiceField(label="送达方式", choices=Case.ServiceMethod.choices)
 
 
 class PublishForm(StepForm):
+    past_dates = ("published_on",)
     published_on = forms.DateField(label="公示日期")
     channel = forms.CharField(label="公示渠道", max_length=200)
 
 
 class CloseForm(StepForm):
+    past_dates = ("paid_on",)
     outcome = forms.ChoiceField(label="执行结果", choices=Case.ExecutionOutcome.choices)
     paid_on = forms.DateField(label="缴纳日期", required=False)
     paid_amount = forms.DecimalField(label="实缴金额（元）", required=False, **MONEY)
