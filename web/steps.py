@@ -78,7 +78,9 @@ def _initial(step: Step, case: Case) -> dict[str, Any]:
         initial[name] = today
     hearing = getattr(case, "hearing", None)
     if hearing is not None:
-        initial["held_on"] = hearing.hearing_date or today
+        # The scheduled day once it has come; a hearing is not recorded as held on a later day
+        # than the one it is recorded on (workflow.services refuses it).
+        initial["held_on"] = min(hearing.hearing_date, today) if hearing.hearing_date else today
         if hearing.notified_on:
             initial["notified_on"] = hearing.notified_on
         initial["hearing_date"] = hearing.hearing_date
