@@ -716,7 +716,7 @@ def annual_figures(*, organisation: Organisation, year: int) -> dict[str, Any]:
     the year for files of the subtree, `casefiles_by_grade` them by grade and `casefiles_mean_score`
     is their mean score (one decimal, None when none was completed).
 
-    A constant number of queries (18: the subtree, the session settings set and put back, 14 figure
+    A constant number of queries (17: the subtree, the session settings set and put back, 13 figure
     queries, the baseline), whatever the number of cases.
     """
     scope = load_scope(organisation=organisation)
@@ -746,7 +746,7 @@ def annual_breakdown(*, organisation: Organisation, year: int) -> list[dict[str,
     The figure queries group by organisation (a plain GROUP BY, cheap per row) and the sums are
     folded into the rows; the blacklisted parties, which do not add up, are counted per row.
 
-    20 queries (the subtree, the session settings, 14 grouped figure queries, the blacklisted
+    19 queries (the subtree, the session settings, 13 grouped figure queries, the blacklisted
     parties per row and in total, the baselines), however many children there are and however many
     cases they hold.
     """

@@ -3,7 +3,9 @@ pages render them, so the field errors a person sees are the ones the service ra
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,8 +21,20 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 class StepForm(forms.Form):
     opinion = forms.CharField(label="意见", required=False, widget=forms.Textarea, max_length=5000)
     # Fields that date something that has already happened (a service, a statement, a hearing held):
-    # the step refuses a date after the day it is recorded on (workflow.services.case_transition).
+    # a date after `today`, the day the step is recorded on, is refused. Without `today` (a form
+    # only rendered) they are not judged.
     past_dates: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in self.past_dates if self.today is not None else ():
+            if data.get(name) is not None and data[name] > self.today:
+                self.add_error(name, f"{self.fields[name].label}不能晚于记录当日（{self.today:%Y-%m-%d}）")
+        return data
 
 
 class OpinionRequiredForm(StepForm):

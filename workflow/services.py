@@ -220,7 +220,8 @@ def case_transition(
     if refused:
         raise Forbidden("；".join(r.message for r in refused), reasons=refused)
 
-    form = step.form(data=data or {})
+    now = now or timezone.now()
+    form = step.form(data=data or {}, today=deadlines.local_date(now))
     if not form.is_valid():
         errors = {name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()}
         summary = "；".join(m for msgs in errors.values() for m in msgs)
@@ -228,7 +229,6 @@ def case_transition(
     cleaned = form.cleaned_data
 
     ctx = _context(case, actor, now, cleaned)
-    _refuse_dates_after(ctx.today, form, cleaned)
     before = _field_values(case)
     from_state = case.state
     # Guards on the case as it stands are checked before the step records anything; guards that
@@ -252,19 +252,6 @@ def case_transition(
     )
     _save(case, before)
     return case
-
-
-def _refuse_dates_after(today: date, form: Any, cleaned: dict[str, Any]) -> None:
-    """A step records what has happened: a service, a statement, a hearing held cannot be dated
-    after the day it is recorded on."""
-    errors = {
-        name: [f"{form.fields[name].label}不能晚于记录当日（{today:%Y-%m-%d}）"]
-        for name in form.past_dates
-        if cleaned.get(name) is not None and cleaned[name] > today
-    }
-    if errors:
-        summary = "；".join(m for msgs in errors.values() for m in msgs)
-        raise InvalidInput(f"输入有误：{summary}", errors=errors)
 
 
 def _check(guard_list: list[Guard], case: Case, ctx: StepContext) -> None:
