@@ -7,6 +7,7 @@ Readable by report viewers (统计/法制科), agency heads and admins, for orga
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -22,9 +23,11 @@ from rest_framework.views import APIView
 from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
+from api.inputs import validated
 from api.permissions import require_role, visible_organisation
 from api.serializers import OrganisationRef
 from core.errors import Conflict, NotFound
+from reports.figures import FIGURES, Figure, Kind
 from reports.models import MAX_YEAR, MIN_YEAR, ReportRun
 from reports.selectors import annual_report, report_runs_visible_to
 from reports.services import (
@@ -35,9 +38,11 @@ from reports.services import (
     report_year_check,
 )
 from reports.word import DOCX_MEDIA_TYPE, docx_filename
+from review.models import Grade
 
 WAN = {"max_digits": 16, "decimal_places": 2}
-PCT = {"max_digits": 12, "decimal_places": 1, "allow_null": True}
+PCT = {"max_digits": 12, "decimal_places": 1}
+SCORE = {"max_digits": 5, "decimal_places": 1}
 
 
 # A pattern rather than an enum: drf-spectacular names an enum after each field that uses it, and
@@ -59,50 +64,40 @@ class PriorYearOut(serializers.Serializer):
     fines_total_wan_source = PriorSourceField()
 
 
-class FiguresOut(serializers.Serializer):
-    """Every figure of SPEC §9 (keys as written there)."""
+def figure_field(figure: Figure) -> serializers.Field:
+    """The API field of a figure: its type from its kind, its label and definition as help text."""
+    help_text = f"{figure.heading}：{figure.definition}"
+    if figure.kind == Kind.COUNT:
+        return serializers.IntegerField(help_text=help_text)
+    if figure.kind == Kind.MONEY:
+        return serializers.DecimalField(**WAN, allow_null=figure.nullable, help_text=help_text)
+    if figure.kind in (Kind.RATIO, Kind.CHANGE):
+        return serializers.DecimalField(**PCT, allow_null=figure.nullable, help_text=help_text)
+    if figure.kind == Kind.SCORE:
+        return serializers.DecimalField(**SCORE, allow_null=figure.nullable, help_text=help_text)
+    if figure.kind == Kind.GRADES:
+        grades = "、".join(f"{value} {label}" for value, label in Grade.choices)
+        return serializers.DictField(child=serializers.IntegerField(), help_text=f"{help_text}（{grades}）")
+    raise ValueError(f"no API field for a figure of kind {figure.kind}")
 
-    inspections = serializers.IntegerField(help_text="执法检查企业家次")
-    violations_found = serializers.IntegerField(help_text="查处违法行为条数")
-    rectification_orders = serializers.IntegerField(help_text="责令限期整改次数")
-    cases_filed = serializers.IntegerField(help_text="立案数（普通程序，立案审批通过）")
-    cases_filed_yoy_pct = serializers.DecimalField(**PCT, help_text="立案数同比（%），上年为 0 时为 null")
-    preventive_cases = serializers.IntegerField(help_text="事前立案数（来源非事故调查）")
-    summary_decisions = serializers.IntegerField(help_text="简易程序处罚决定数")
-    penalty_decisions = serializers.IntegerField(help_text="处罚决定数（两种程序）")
-    fines_total_wan = serializers.DecimalField(**WAN, help_text="罚款金额（万元，四舍五入两位小数）")
-    fines_yoy_pct = serializers.DecimalField(**PCT, help_text="罚款金额同比（%）")
-    avg_fine_wan = serializers.DecimalField(
-        **WAN, allow_null=True, help_text="案均罚款（万元）；无罚款时为 null"
-    )
-    fines_ge_50k = serializers.IntegerField(help_text="5万元以上案件数")
-    major_decisions = serializers.IntegerField(help_text="重大案件处罚决定数")
-    legal_check_cases = serializers.IntegerField(help_text="法制审核案件数")
-    legal_check_returns = serializers.IntegerField(help_text="审核退回次数")
-    major_double_checked = serializers.IntegerField(help_text="重大案件双重审核数")
-    deliberations = serializers.IntegerField(help_text="集体讨论数")
-    hearings = serializers.IntegerField(help_text="听证数")
-    transfers_to_police = serializers.IntegerField(help_text="移送公安机关案件数")
-    persons_transferred = serializers.IntegerField(help_text="移送公安机关人数")
-    blacklisted = serializers.IntegerField(help_text="列入黑名单（当事人数）")
-    reconsiderations = serializers.IntegerField(help_text="行政复议")
-    reconsiderations_overturned = serializers.IntegerField(help_text="复议被撤销、变更或确认违法")
-    litigations = serializers.IntegerField(help_text="行政诉讼")
-    litigations_lost = serializers.IntegerField(help_text="败诉")
-    published = serializers.IntegerField(help_text="本年度决定已公示数")
-    published_on_time_pct = serializers.DecimalField(**PCT, help_text="按时公示率（%）")
-    av_required = serializers.IntegerField(help_text="音像记录清单内的执法活动数")
-    av_covered_pct = serializers.DecimalField(**PCT, help_text="有已校验音像记录的比例（%）")
-    casefiles_reviewed = serializers.IntegerField(help_text="评查案卷数：本年度完成评分的案卷评查表数")
-    casefiles_by_grade = serializers.DictField(
-        child=serializers.IntegerField(),
-        help_text="各等次案卷数：excellent 优秀、good 良好、pass 合格、fail 不合格",
-    )
-    casefiles_mean_score = serializers.DecimalField(
-        max_digits=5, decimal_places=1, allow_null=True, help_text="评查平均得分；无评查案卷时为 null"
-    )
-    certified_officers = serializers.IntegerField(help_text="12月31日持有效执法证的人员数")
-    prior_year = PriorYearOut(help_text="同比所用的上年度数据及其来源")
+
+def figure_fields(figures: Iterable[Figure]) -> dict[str, serializers.Field]:
+    """The fields of the figures, in their order (DRF orders declared fields as they were created)."""
+    return {figure.key: figure_field(figure) for figure in figures}
+
+
+# Built from the registry, so that the JSON, the OpenAPI document and reports.figures cannot drift
+# apart: the figures in the order of SPEC §9, then the prior year the year-on-year compares with.
+FiguresOut = type(
+    "FiguresOut",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "__doc__": "Every figure of SPEC §9 (keys as written there), from reports.figures.FIGURES.",
+        **figure_fields(FIGURES),
+        "prior_year": PriorYearOut(help_text="同比所用的上年度数据及其来源"),
+    },
+)
 
 
 class BreakdownRowOut(FiguresOut):
@@ -113,19 +108,16 @@ class BreakdownRowOut(FiguresOut):
     )
 
 
-class MonthRowOut(serializers.Serializer):
-    month = serializers.IntegerField(min_value=1, max_value=12)
-    inspections = serializers.IntegerField()
-    violations_found = serializers.IntegerField()
-    rectification_orders = serializers.IntegerField()
-    cases_filed = serializers.IntegerField()
-    preventive_cases = serializers.IntegerField()
-    summary_decisions = serializers.IntegerField()
-    penalty_decisions = serializers.IntegerField()
-    fines_total_wan = serializers.DecimalField(**WAN)
-    avg_fine_wan = serializers.DecimalField(**WAN, allow_null=True)
-    fines_ge_50k = serializers.IntegerField()
-    major_decisions = serializers.IntegerField()
+MonthRowOut = type(
+    "MonthRowOut",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "__doc__": "The figures of one month (reports.figures: the figures with monthly=True).",
+        "month": serializers.IntegerField(min_value=1, max_value=12),
+        **figure_fields(f for f in FIGURES if f.monthly),
+    },
+)
 
 
 class AnnualReportOut(FiguresOut):
@@ -161,9 +153,7 @@ class AnnualReport(APIView):
     @api_schema(responses=AnnualReportOut, errors=(400, 401, 403, 404))
     def get(self, request: Request) -> Response:
         require_role(request.user, *REPORT_ROLES)
-        params = self.Input(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        values = params.validated_data
+        values = validated(self.Input, request.query_params)
         report_year_check(year=values["year"])
         organisation = visible_organisation(request.user, values["organisation"])
         report = annual_report(
@@ -244,9 +234,7 @@ class AnnualReportDocx(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         require_role(request.user, *REPORT_ROLES)
-        params = self.Input(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        values = params.validated_data
+        values = validated(self.Input, request.query_params)
         report_year_check(year=values["year"])
         organisation = visible_organisation(request.user, values["organisation"])
         delivery = annual_docx_deliver(actor=request.user, organisation=organisation, year=values["year"])
@@ -284,9 +272,7 @@ class AnnualReportRuns(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, *REPORT_ROLES)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(self.Input, request.data)
         organisation = visible_organisation(request.user, values["organisation"])
         run = report_run_request(
             actor=request.user, organisation=organisation, year=values["year"], format=values["format"]

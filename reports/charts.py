@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from reports.figures import FIGURE
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -51,6 +53,13 @@ NAVY = "#14365d"
 RED = "#b42318"
 GREY = "#7b8794"
 DPI = 150  # 16 cm wide → 945 px: sharp in print, light in the document
+
+# What the charts draw, named by the figures' labels (reports.figures); the Word report's captions and
+# the dashboard's chart titles are these titles.
+CASES, FINES, GRADES = FIGURE["cases_filed"], FIGURE["fines_total_wan"], FIGURE["casefiles_by_grade"]
+MONTHS_TITLE = f"各月{CASES.label}和{FINES.label}"
+ORGANISATIONS_TITLE = f"各机构{CASES.label}和{FINES.label}"
+GRADES_TITLE = GRADES.label
 
 
 class CJKFontMissing(RuntimeError):
@@ -148,16 +157,16 @@ def monthly_chart(*, months: Sequence[dict[str, Any]]) -> bytes:
     with _rc():
         figure = _figure(16, 8)
         axes = figure.add_subplot()
-        bars = axes.bar(labels, filed, color=NAVY, width=0.6, label="立案数（件）")
+        bars = axes.bar(labels, filed, color=NAVY, width=0.6, label=CASES.heading)
         axes.bar_label(bars, labels=[str(v) if v else "" for v in filed], padding=2, fontsize=7)
-        axes.set_ylabel("立案数（件）")
+        axes.set_ylabel(CASES.heading)
         axes.set_ylim(0, max([*filed, 1]) * 1.2)
         axes.yaxis.get_major_locator().set_params(integer=True)
         money = axes.twinx()
         money.spines["right"].set_visible(True)
         money.spines["top"].set_visible(False)
-        (line,) = money.plot(labels, fines, color=RED, marker="o", markersize=3, label="罚款金额（万元）")
-        money.set_ylabel("罚款金额（万元）")
+        (line,) = money.plot(labels, fines, color=RED, marker="o", markersize=3, label=FINES.heading)
+        money.set_ylabel(FINES.heading)
         money.set_ylim(0, max([*fines, 0.01]) * 1.2)
         figure.legend(handles=[bars, line], loc="outside upper center", frameon=False, ncols=2)
         return _png(figure)
@@ -177,12 +186,12 @@ def organisations_chart(*, labels: Sequence[str], cases: Sequence[int], fines: S
         left, right = figure.subplots(1, 2, sharey=True)
         bars = left.barh(names, filed, color=NAVY)
         left.bar_label(bars, padding=2, fontsize=7)
-        left.set_title("立案数（件）")
+        left.set_title(CASES.heading)
         left.set_xlim(0, max([*filed, 1]) * 1.25)
         left.xaxis.get_major_locator().set_params(integer=True)
         money = right.barh(names, money_wan, color=RED)
         right.bar_label(money, labels=[_wan_label(v) for v in money_wan], padding=2, fontsize=7)
-        right.set_title("罚款金额（万元）")
+        right.set_title(FINES.heading)
         right.set_xlim(0, max([*money_wan, 0.01]) * 1.35)
         return _png(figure)
 
@@ -211,7 +220,7 @@ def grades_chart(*, by_grade: dict[str, int]) -> bytes:
             width=0.5,
         )
         axes.bar_label(bars, padding=2, fontsize=8)
-        axes.set_ylabel("案卷数（宗）")
+        axes.set_ylabel(f"{FIGURE['casefiles_reviewed'].label}（{GRADES.unit}）")
         axes.set_ylim(0, max([n for _, n in pairs] + [1]) * 1.2)
         axes.yaxis.get_major_locator().set_params(integer=True)
         return _png(figure)

@@ -13,11 +13,13 @@ from django.db.models import QuerySet
 
 from accounts.models import Organisation, User
 from accounts.selectors import visible_organisations
+from reports import charts
 from reports.charts import grade_counts
+from reports.figures import FIGURE, FIGURES
 from reports.models import MIN_YEAR, ReportRun
 from reports.narrative import (
-    FIGURE_LABELS,
     MONTH_CELLS,
+    MONTH_TABLE_KEYS,
     Section,
     breakdown_tables,
     casefile_review_sentence,
@@ -39,6 +41,16 @@ class Card:
     value: str
     unit: str
     note: str = ""
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """One line of the full list of figures: the registry's label, the value as text, the unit."""
+
+    label: str
+    value: str
+    unit: str
+    definition: str
 
 
 @dataclass(frozen=True)
@@ -69,40 +81,36 @@ def _number(value: Any) -> float:
     return float(Decimal(str(value or 0)))
 
 
+def _value(r: dict[str, Any], key: str) -> tuple[str, str]:
+    """A figure's value as text and the unit to write after it (none after a missing value)."""
+    value = r.get(key)
+    return figure_text(key, value), FIGURE[key].shown_unit if value is not None else ""
+
+
+def _card(r: dict[str, Any], key: str, note: str = "") -> Card:
+    """A card: a figure, and optionally a companion figure beneath it, each with its registry label —
+    the companion's without the card's own label it begins with (立案数 → 立案数同比 reads 同比)."""
+    figure = FIGURE[key]
+    text = ""
+    if note:
+        value, unit = _value(r, note)
+        text = " ".join(part for part in (FIGURE[note].label.removeprefix(figure.label), value, unit) if part)
+    return Card(figure.label, *_value(r, key), text)
+
+
 def _cards(r: dict[str, Any]) -> list[Card]:
-    reviewed = r.get("casefiles_reviewed")
     return [
-        Card("执法检查企业", figure_text("inspections", r["inspections"]), "家次"),
-        Card("查处违法行为", figure_text("violations_found", r["violations_found"]), "条"),
-        Card(
-            "立案",
-            str(r["cases_filed"]),
-            "件",
-            f"同比 {figure_text('cases_filed_yoy_pct', r['cases_filed_yoy_pct'])}",
-        ),
-        Card("处罚决定", str(r["penalty_decisions"]), "件", f"简易程序 {r['summary_decisions']} 件"),
-        Card(
-            "罚款金额",
-            figure_text("fines_total_wan", r["fines_total_wan"]),
-            "万元",
-            f"同比 {figure_text('fines_yoy_pct', r['fines_yoy_pct'])}",
-        ),
-        Card("法制审核案件", str(r["legal_check_cases"]), "件", f"退回 {r['legal_check_returns']} 次"),
-        Card("重大案件双重审核", str(r["major_double_checked"]), "件", f"重大案件 {r['major_decisions']} 件"),
-        Card(
-            "按时公示率",
-            figure_text("published_on_time_pct", r["published_on_time_pct"]),
-            "",
-            f"已公示 {r['published']} 件",
-        ),
-        Card(
-            "音像记录覆盖率",
-            figure_text("av_covered_pct", r["av_covered_pct"]),
-            "",
-            f"清单内活动 {r['av_required']} 次",
-        ),
-        Card("评查案卷", figure_text("casefiles_reviewed", reviewed), "宗" if reviewed is not None else ""),
-        Card("持证执法人员", str(r["certified_officers"]), "人"),
+        _card(r, "inspections"),
+        _card(r, "violations_found"),
+        _card(r, "cases_filed", "cases_filed_yoy_pct"),
+        _card(r, "penalty_decisions", "summary_decisions"),
+        _card(r, "fines_total_wan", "fines_yoy_pct"),
+        _card(r, "legal_check_cases", "legal_check_returns"),
+        _card(r, "major_double_checked", "major_decisions"),
+        _card(r, "published_on_time_pct", "published"),
+        _card(r, "av_covered_pct", "av_required"),
+        _card(r, "casefiles_reviewed"),
+        _card(r, "certified_officers"),
     ]
 
 
@@ -120,8 +128,7 @@ def _breakdown(rows: list[dict[str, Any]]) -> list[TableView]:
 
 
 def _months(report: dict[str, Any]) -> TableView:
-    total = {"month": "合计", **{k: report[k] for k in ("inspections", "violations_found", "cases_filed")}}
-    total |= {k: report[k] for k in ("penalty_decisions", "fines_total_wan")}
+    total = {"month": "合计", **{k: report[k] for k in MONTH_TABLE_KEYS}}
     rows = [(f"{m['month']}月", [cell(m) for _, cell in MONTH_CELLS], False) for m in report["months"]]
     rows.append(("合计", [cell(total) for _, cell in MONTH_CELLS], True))
     return TableView("各月执法情况", ["月份", *(header for header, _ in MONTH_CELLS)], rows)
@@ -131,6 +138,17 @@ def _chart_data(report: dict[str, Any]) -> dict[str, Any]:
     """Numbers for the charts only (floats are fine there; every figure shown as text is exact)."""
     parts = [r for r in report["breakdown"] if r["scope"] != "total"]
     return {
+        # The names and units the charts show, from the registry (reports.figures).
+        "series": {
+            "cases": {"name": charts.CASES.heading, "unit": charts.CASES.unit},
+            "fines": {"name": charts.FINES.heading, "unit": charts.FINES.unit},
+            "grades": {"name": charts.GRADES.label, "unit": charts.GRADES.unit},
+        },
+        "titles": {
+            "months": charts.MONTHS_TITLE,
+            "organisations": charts.ORGANISATIONS_TITLE,
+            "grades": charts.GRADES_TITLE,
+        },
         "months": {
             "labels": [f"{m['month']}月" for m in report["months"]],
             "cases": [m["cases_filed"] for m in report["months"]],
@@ -158,7 +176,7 @@ class Dashboard:
     introduction: str
     sections: list[Section]
     cards: list[Card]
-    figures: list[tuple[str, str, str]]
+    figures: list[FigureView]
     tables: list[TableView]
     months: TableView
     charts: dict[str, Any]
@@ -171,10 +189,7 @@ def annual_dashboard(*, user: User, organisation: Organisation, year: int, today
     """Everything the dashboard page shows for one organisation's subtree and year. The caller has
     checked the role and that the organisation is in the user's subtree."""
     report = annual_report(organisation=organisation, year=year)
-    figures = [
-        (label, figure_text(key, report.get(key)), "" if key.endswith("_pct") else unit)
-        for key, label, unit in FIGURE_LABELS
-    ]
+    figures = [FigureView(f.label, *_value(report, f.key), f"{f.definition}。") for f in FIGURES]
     runs = list(
         ReportRun.objects.defer("document", "result")
         .filter(requested_by=user, organisation=organisation, year=year, format=ReportRun.Format.DOCX)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from reports.charts import grade_counts
+from reports.figures import FIGURE, FIGURES, Figure, Kind
 from reports.selectors import percent
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -263,20 +264,28 @@ def row_name(row: dict[str, Any]) -> str:
     return {"own": f"{name}本级", "total": "合计"}.get(row["scope"], name)
 
 
+# What the definitions of the figures (reports.figures) leave to be said about the report as a whole.
 NOTES: tuple[str, ...] = (
-    "立案数为普通程序案件中立案审批在本年度通过的案件数；处罚决定数、罚款金额按处罚决定作出的日期统计，"
-    "罚款金额以元为单位精确求和后折算为万元，保留两位小数（四舍五入）。",
-    "同比为（本年数 − 上年数）÷ 上年数 × 100%，保留一位小数；上年数为零时不计算同比。",
-    "重大案件双重审核数为本年度作出决定的重大案件中，告知前和决定前法制审核均获通过的案件数。",
+    "下级机构的数据含其所属机构；各项百分比、平均数和同比按各行自身的数据计算，不由下级机构的数据相加。",
     "列入黑名单按当事人计，同一当事人本年度多次列入只计一次，故合计可能小于各机构之和；"
     "各机构罚款金额分别四舍五入，合计与各行之和可能有尾差。",
 )
+
+
+def definitions() -> list[str]:
+    """The statistical definition of every figure, in the order of SPEC §9: "立案数（件）：……。"."""
+    return [f"{figure.heading}：{figure.definition}。" for figure in FIGURES]
 
 
 # --- the tables by sub-organisation and by month ------------------------------------------------------------
 
 # A column: its header ("\n" where a narrow header breaks) and the cell text of a row.
 CellColumn = tuple[str, Callable[[dict[str, Any]], str]]
+
+
+def table_heading(figure: Figure) -> str:
+    """The figure's label as a column header, its unit on a line of its own: "立案数\n（件）"."""
+    return f"{figure.label}\n（{figure.shown_unit}）" if figure.shown_unit else figure.label
 
 
 def _count(key: str) -> Callable[[dict[str, Any]], str]:
@@ -295,56 +304,73 @@ def _change(key: str) -> Callable[[dict[str, Any]], str]:
     return lambda row: yoy_cell(row[key])
 
 
+_CELLS: dict[Kind, Callable[[str], Callable[[dict[str, Any]], str]]] = {
+    Kind.COUNT: _count,
+    Kind.MONEY: _money,
+    Kind.RATIO: _percent,
+    Kind.CHANGE: _change,
+}
+
+
+def columns(*keys: str) -> list[CellColumn]:
+    """The table columns of these figures: the registry's label and unit, a cell by the figure's kind."""
+    return [(table_heading(FIGURE[key]), _CELLS[FIGURE[key].kind](key)) for key in keys]
+
+
 # Four tables of up to nine columns rather than one wide one: every figure by sub-organisation,
 # legible at 9 pt in portrait A4 and on a tablet.
-INSPECTION_CELLS: list[CellColumn] = [
-    ("检查企业\n（家次）", _count("inspections")),
-    ("违法行为\n（条）", _count("violations_found")),
-    ("责令整改\n（次）", _count("rectification_orders")),
-    ("立案\n（件）", _count("cases_filed")),
-    ("立案同比", _change("cases_filed_yoy_pct")),
-    ("事前立案\n（件）", _count("preventive_cases")),
-]
-PENALTY_CELLS: list[CellColumn] = [
-    ("处罚决定\n（件）", _count("penalty_decisions")),
-    ("简易程序\n（件）", _count("summary_decisions")),
-    ("罚款\n（万元）", _money("fines_total_wan")),
-    ("罚款同比", _change("fines_yoy_pct")),
-    ("案均罚款\n（万元）", _money("avg_fine_wan")),
-    ("5万元以上\n（件）", _count("fines_ge_50k")),
-    ("重大案件\n（件）", _count("major_decisions")),
-]
-SYSTEMS_CELLS: list[CellColumn] = [
-    ("法制审核\n（件）", _count("legal_check_cases")),
-    ("审核退回\n（次）", _count("legal_check_returns")),
-    ("双重审核\n（件）", _count("major_double_checked")),
-    ("集体讨论\n（件次）", _count("deliberations")),
-    ("听证\n（次）", _count("hearings")),
-    ("已公示\n（件）", _count("published")),
-    ("按时\n公示率", _percent("published_on_time_pct")),
-    ("音像记录\n覆盖率", _percent("av_covered_pct")),
-]
-SUPERVISION_CELLS: list[CellColumn] = [
-    ("移送公安\n（件）", _count("transfers_to_police")),
-    ("移送人数\n（人）", _count("persons_transferred")),
-    ("列入\n黑名单", _count("blacklisted")),
-    ("行政复议\n（件）", _count("reconsiderations")),
-    ("复议纠错\n（件）", _count("reconsiderations_overturned")),
-    ("行政诉讼\n（件）", _count("litigations")),
-    ("败诉\n（件）", _count("litigations_lost")),
-    ("持证人员\n（人）", _count("certified_officers")),
-]
+INSPECTION_CELLS: list[CellColumn] = columns(
+    "inspections",
+    "violations_found",
+    "rectification_orders",
+    "cases_filed",
+    "cases_filed_yoy_pct",
+    "preventive_cases",
+)
+PENALTY_CELLS: list[CellColumn] = columns(
+    "penalty_decisions",
+    "summary_decisions",
+    "fines_total_wan",
+    "fines_yoy_pct",
+    "avg_fine_wan",
+    "fines_ge_50k",
+    "major_decisions",
+)
+SYSTEMS_CELLS: list[CellColumn] = columns(
+    "legal_check_cases",
+    "legal_check_returns",
+    "major_double_checked",
+    "deliberations",
+    "hearings",
+    "published",
+    "published_on_time_pct",
+    "av_covered_pct",
+)
+SUPERVISION_CELLS: list[CellColumn] = columns(
+    "transfers_to_police",
+    "persons_transferred",
+    "blacklisted",
+    "reconsiderations",
+    "reconsiderations_overturned",
+    "litigations",
+    "litigations_lost",
+    "certified_officers",
+)
+# Rows of reports made before the case-file review existed have no such figure.
 CASEFILES_CELL: CellColumn = (
-    "评查案卷\n（宗）",
+    table_heading(FIGURE["casefiles_reviewed"]),
     lambda row: str(row.get("casefiles_reviewed") or 0),
 )
-MONTH_CELLS: list[CellColumn] = [
-    ("检查企业\n（家次）", _count("inspections")),
-    ("违法行为\n（条）", _count("violations_found")),
-    ("立案\n（件）", _count("cases_filed")),
-    ("处罚决定\n（件）", _count("penalty_decisions")),
-    ("罚款\n（万元）", _money("fines_total_wan")),
-]
+# The month table: those figures of the month series (reports.figures.MONTH_KEYS) that fit a page's
+# width; its total row is the year's figures of the same keys.
+MONTH_TABLE_KEYS: tuple[str, ...] = (
+    "inspections",
+    "violations_found",
+    "cases_filed",
+    "penalty_decisions",
+    "fines_total_wan",
+)
+MONTH_CELLS: list[CellColumn] = columns(*MONTH_TABLE_KEYS)
 
 
 def breakdown_tables(rows: Sequence[dict[str, Any]]) -> list[tuple[str, list[CellColumn]]]:
@@ -360,54 +386,24 @@ def breakdown_tables(rows: Sequence[dict[str, Any]]) -> list[tuple[str, list[Cel
     ]
 
 
-# --- every figure, labelled --------------------------------------------------------------------------------
-
-# (key, label, unit) of every §9 figure, in the order of SPEC §9, for the dashboard's full list.
-FIGURE_LABELS: tuple[tuple[str, str, str], ...] = (
-    ("inspections", "执法检查企业", "家次"),
-    ("violations_found", "查处违法行为", "条"),
-    ("rectification_orders", "责令限期整改", "次"),
-    ("cases_filed", "立案数", "件"),
-    ("cases_filed_yoy_pct", "立案数同比", "%"),
-    ("preventive_cases", "事前立案数", "件"),
-    ("summary_decisions", "简易程序处罚决定", "件"),
-    ("penalty_decisions", "处罚决定数", "件"),
-    ("fines_total_wan", "罚款金额", "万元"),
-    ("fines_yoy_pct", "罚款金额同比", "%"),
-    ("avg_fine_wan", "案均罚款", "万元"),
-    ("fines_ge_50k", "5万元以上案件数", "件"),
-    ("major_decisions", "重大案件数", "件"),
-    ("legal_check_cases", "法制审核案件数", "件"),
-    ("legal_check_returns", "审核退回次数", "次"),
-    ("major_double_checked", "重大案件双重审核数", "件"),
-    ("deliberations", "集体讨论数", "件次"),
-    ("hearings", "听证数", "次"),
-    ("transfers_to_police", "移送公安机关", "件"),
-    ("persons_transferred", "移送公安机关人数", "人"),
-    ("blacklisted", "列入黑名单", "个"),
-    ("reconsiderations", "行政复议", "件"),
-    ("reconsiderations_overturned", "复议被撤销或变更", "件"),
-    ("litigations", "行政诉讼", "件"),
-    ("litigations_lost", "行政诉讼败诉", "件"),
-    ("published", "已公示决定", "件"),
-    ("published_on_time_pct", "按时公示率", "%"),
-    ("av_required", "音像记录清单内执法活动", "次"),
-    ("av_covered_pct", "音像记录覆盖率", "%"),
-    ("casefiles_reviewed", "评查案卷数", "宗"),
-    ("certified_officers", "持证执法人员", "人"),
-)
+# --- every figure, as text -----------------------------------------------------------------------------------
 
 
 def figure_text(key: str, value: Any) -> str:
-    """A figure for display: counts as they are, 万元 with two decimals, percentages with one."""
+    """A figure for display, by its kind: counts as they are, 万元 with two decimals, percentages and
+    scores with one, a distribution by grade; the figure's own text when it is None."""
+    figure = FIGURE[key]
     if value is None:
-        if key == "casefiles_reviewed":
-            return "未登记"
-        return "上年无可比数据" if key.endswith("_yoy_pct") else "—"
-    if key.endswith("_yoy_pct"):
+        return figure.absent
+    if figure.kind == Kind.CHANGE:
         return yoy_cell(value)
-    if key.endswith("_pct"):
+    if figure.kind == Kind.RATIO:
         return pct(value)
-    if key.endswith("_wan"):
+    if figure.kind == Kind.MONEY:
         return wan(value)
+    if figure.kind == Kind.SCORE:
+        return f"{_dec(value):.1f}"
+    if figure.kind == Kind.GRADES:
+        counts = [(grade, files) for grade, files in grade_counts(value) if files]
+        return "、".join(f"{grade}{files}{figure.unit}" for grade, files in counts) or figure.absent
     return str(value)

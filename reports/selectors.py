@@ -45,15 +45,19 @@ from casefiles.models import (
     BlacklistEntry,
     Case,
     CaseActivity,
+    Deliberation,
+    Hearing,
     Inspection,
+    LegalCheck,
     Litigation,
     Reconsideration,
     Transfer,
 )
+from reports.figures import FIGURE_KEYS as FIGURE_KEYS
+from reports.figures import MONTH_KEYS
 from reports.models import AnnualBaseline, ReportRun
 from review.models import Grade
 from review.selectors import completed_sheets
-from workflow.models import Deliberation, Hearing, LegalCheck
 
 # SPEC §9: "calendar year Y (dates in Asia/Shanghai)". Named here rather than taken from TIME_ZONE:
 # the definition of the statistical year must not change with a deployment setting.
@@ -589,7 +593,7 @@ def _int(raw: dict[str, Any], key: str) -> int:
 
 
 def _figures(raw: dict[str, Any], prior: Prior) -> dict[str, Any]:
-    """Every §9 key (plus persons_transferred and the case-file review detail) from one row of sums."""
+    """Every figure of reports.figures.FIGURES, in its order, from one row of sums."""
     fines_yuan = Decimal(raw.get("fines_yuan") or 0)
     fines_wan = yuan_to_wan(fines_yuan)
     fined = _int(raw, "fined_decisions")
@@ -644,44 +648,6 @@ def _casefile_figures(raw: dict[str, Any]) -> dict[str, Any]:
             (Decimal(score_sum) / reviewed).quantize(TENTH, rounding=ROUND_HALF_UP) if reviewed else None
         ),
     }
-
-
-# The keys of a set of figures, in the order of SPEC §9.
-FIGURE_KEYS: tuple[str, ...] = (
-    "inspections",
-    "violations_found",
-    "rectification_orders",
-    "cases_filed",
-    "cases_filed_yoy_pct",
-    "preventive_cases",
-    "summary_decisions",
-    "penalty_decisions",
-    "fines_total_wan",
-    "fines_yoy_pct",
-    "avg_fine_wan",
-    "fines_ge_50k",
-    "major_decisions",
-    "legal_check_cases",
-    "legal_check_returns",
-    "major_double_checked",
-    "deliberations",
-    "hearings",
-    "transfers_to_police",
-    "persons_transferred",
-    "blacklisted",
-    "reconsiderations",
-    "reconsiderations_overturned",
-    "litigations",
-    "litigations_lost",
-    "published",
-    "published_on_time_pct",
-    "av_required",
-    "av_covered_pct",
-    "casefiles_reviewed",
-    "casefiles_by_grade",
-    "casefiles_mean_score",
-    "certified_officers",
-)
 
 
 def _collect(scope: Scope, year: int, group: Grouping) -> dict[Any, dict[str, Any]]:
@@ -795,21 +761,6 @@ def _row(organisation: Organisation, scope: str, figures: dict[str, Any], prior:
         **figures,
         "prior_year": prior.as_dict(),
     }
-
-
-MONTH_KEYS = (
-    "inspections",
-    "violations_found",
-    "rectification_orders",
-    "cases_filed",
-    "preventive_cases",
-    "summary_decisions",
-    "penalty_decisions",
-    "fines_total_wan",
-    "avg_fine_wan",
-    "fines_ge_50k",
-    "major_decisions",
-)
 
 
 def annual_months(*, organisation: Organisation, year: int) -> list[dict[str, Any]]:

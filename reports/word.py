@@ -37,9 +37,11 @@ from accounts.models import Organisation
 from reports import charts
 from reports.narrative import (
     MONTH_CELLS,
+    MONTH_TABLE_KEYS,
     NOTES,
     CellColumn,
     breakdown_tables,
+    definitions,
     has_casefile_grades,
     introduction,
     ordinal,
@@ -333,7 +335,7 @@ def render_annual_report_docx(*, report: dict[str, Any], generated_at: datetime 
                 _picture(
                     document,
                     charts.grades_chart(by_grade=report["casefiles_by_grade"]),
-                    f"图{numbers.figure()}　案卷评查等次分布",
+                    f"图{numbers.figure()}　{charts.GRADES_TITLE}",
                     width_mm=110,
                 )
 
@@ -347,7 +349,7 @@ def render_annual_report_docx(*, report: dict[str, Any], generated_at: datetime 
         _body(
             document,
             f"{name}所属{len(children)}个下级机构和本级的执法数据见表{tables[0]}至表{tables[-1]}，"
-            f"立案数和罚款金额的对比见图{figure}。下级机构的数据含其所属机构。",
+            f"{charts.CASES.label}和{charts.FINES.label}的对比见图{figure}。下级机构的数据含其所属机构。",
         )
         for number_, (title, columns) in zip(tables, breakdown_tables(rows), strict=True):
             _table(document, f"表{number_}　{title}", _spread(columns), rows)
@@ -357,7 +359,7 @@ def render_annual_report_docx(*, report: dict[str, Any], generated_at: datetime 
             cases=[r["cases_filed"] for r in parts],
             fines=[r["fines_total_wan"] for r in parts],
         )
-        _picture(document, chart, f"图{figure}　各机构立案数和罚款金额")
+        _picture(document, chart, f"图{figure}　{charts.ORGANISATIONS_TITLE}")
     else:
         _body(document, f"{name}无下级机构，本报告的数据即为本机构的数据。")
 
@@ -367,15 +369,15 @@ def render_annual_report_docx(*, report: dict[str, Any], generated_at: datetime 
         _add(document, HEADING, f"{ordinal(number)}、分月统计")
         figure, table = numbers.figure(), numbers.table()
         _body(document, f"各月执法检查、立案、处罚决定和罚款金额见图{figure}和表{table}。")
-        _picture(document, charts.monthly_chart(months=months), f"图{figure}　各月立案数和罚款金额")
-        keys = ("inspections", "violations_found", "cases_filed", "penalty_decisions", "fines_total_wan")
-        total = {"month": "合计", **{key: report[key] for key in keys}}
+        _picture(document, charts.monthly_chart(months=months), f"图{figure}　{charts.MONTHS_TITLE}")
+        total = {"month": "合计", **{key: report[key] for key in MONTH_TABLE_KEYS}}
         _table(document, f"表{table}　各月执法情况", MONTH_COLUMNS, [*months, total])
 
     notes = _add(document, NOTE, "统计口径说明：")
     notes.runs[0].bold = True
     notes.paragraph_format.keep_with_next = True
-    for index, note in enumerate(NOTES, 1):
+    # Every figure's definition, from the registry, then what holds for the report as a whole.
+    for index, note in enumerate([*definitions(), *NOTES], 1):
         _add(document, NOTE, f"{index}. {note}")
     stamp = _add(
         document,

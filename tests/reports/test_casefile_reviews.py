@@ -108,7 +108,7 @@ def test_the_word_report_states_the_review_and_draws_its_grades(reviewed: World)
     assert "全年评查执法案卷6宗，其中优秀3宗、良好1宗、合格1宗、不合格1宗，平均得分90.7分。" in text
     assert "案卷评查等次分布" in text, "the grade chart's caption"
     assert len(document.inline_shapes) >= 3, "the monthly charts and the grade chart"
-    supervision = next(t for t in document.tables if t.rows[0].cells[-1].text == "评查案卷\n（宗）")
+    supervision = next(t for t in document.tables if t.rows[0].cells[-1].text == "评查案卷数\n（宗）")
     assert [row.cells[-1].text for row in supervision.rows[1:]] == ["3", "3", "6"], "street, own, total"
 
 

@@ -57,7 +57,7 @@ def test_a_report_viewer_sees_the_figures_tables_and_charts() -> None:
         assert sentence in text
     # The cards and the full list of figures.
     assert re.search(r"罚款金额 14\.53 万元 同比 \+384\.3%", text)
-    assert re.search(r"立案 7 件 同比 \+250\.0%", text)
+    assert re.search(r"立案数 7 件 同比 \+250\.0%", text)
     assert "评查案卷数 0 宗" in text, "no file of this world was reviewed"
     for label, value in (
         ("执法检查企业", "4 家次"),

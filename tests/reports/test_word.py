@@ -91,12 +91,12 @@ def test_the_tables_hold_every_figure_by_organisation_and_by_month(city_docx: by
     assert [h[0] for h in headers] == ["机构"] * 4
     assert [len(h) for h in headers] == [7, 8, 9, 9], "portrait A4 holds nine columns at most"
     assert [h.replace("\n", "") for h in inspections[0][1:]] == [
-        "检查企业（家次）",
-        "违法行为（条）",
-        "责令整改（次）",
-        "立案（件）",
-        "立案同比",
-        "事前立案（件）",
+        "执法检查企业（家次）",
+        "查处违法行为（条）",
+        "责令限期整改（次）",
+        "立案数（件）",
+        "立案数同比",
+        "事前立案数（件）",
     ]
     assert inspections[1:] == [
         [names[0], "3", "6", "2", "6", "+200.0%", "4"],
@@ -117,7 +117,7 @@ def test_the_tables_hold_every_figure_by_organisation_and_by_month(city_docx: by
         [names[3], "2", "2", "2", "2", "1", "3", "66.7%", "60.0%"],
     ]
     # No file of this world was reviewed: no column for it (the review paragraph says so).
-    assert supervision[0][-1] == "持证人员\n（人）"
+    assert supervision[0][-1] == "持证执法人员\n（人）"
     assert supervision[1:] == [
         [names[0], "1", "3", "1", "2", "1", "2", "1", "12"],
         [names[1], "0", "0", "0", "0", "0", "0", "0", "3"],
@@ -126,11 +126,11 @@ def test_the_tables_hold_every_figure_by_organisation_and_by_month(city_docx: by
     ]
     assert [h.replace("\n", "") for h in months[0]] == [
         "月份",
-        "检查企业（家次）",
-        "违法行为（条）",
-        "立案（件）",
-        "处罚决定（件）",
-        "罚款（万元）",
+        "执法检查企业（家次）",
+        "查处违法行为（条）",
+        "立案数（件）",
+        "处罚决定数（件）",
+        "罚款金额（万元）",
     ]
     assert [row[0] for row in months[1:]] == [f"{m}月" for m in range(1, 13)] + ["合计"]
     assert months[1] == ["1月", "1", "3", "0", "1", "1.01"]  # c8's 10,050 yuan decided 6 Jan
@@ -274,7 +274,7 @@ def test_case_file_review_grades_when_present(world: World) -> None:
     captions = [p.text for p in document.paragraphs if p.text.startswith("图")]
     assert captions == ["图1　案卷评查等次分布", "图2　各机构立案数和罚款金额", "图3　各月立案数和罚款金额"]
     supervision = docx_tables(content)[3]
-    assert supervision[0][-1] == "评查案卷\n（宗）"
+    assert supervision[0][-1] == "评查案卷数\n（宗）"
     assert supervision[-1][-1] == "12", "the total's case files reviewed"
     assert [row[-1] for row in supervision[1:]] == ["12", "0", "0", "12"]
 

@@ -9,6 +9,10 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  // The figures' names and units come with the data, from the registry (reports/figures.py).
+  var cases = data.series.cases;
+  var fines = data.series.fines;
+  var grades = data.series.grades;
   var navy = "#14365d";
   var red = "#b42318";
   var charts = [];
@@ -31,19 +35,19 @@
   }
 
   chart("chart-months", {
-    title: { text: "各月立案数和罚款金额", left: "center", textStyle: { fontSize: 14 } },
+    title: { text: data.titles.months, left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
-    legend: { top: 26, data: ["立案数（件）", "罚款金额（万元）"] },
+    legend: { top: 26, data: [cases.name, fines.name] },
     grid: { left: 48, right: 56, top: 64, bottom: 32 },
     xAxis: { type: "category", data: data.months.labels },
     yAxis: [
-      { type: "value", name: "件", minInterval: 1 },
-      { type: "value", name: "万元", axisLabel: { formatter: wan } }
+      { type: "value", name: cases.unit, minInterval: 1 },
+      { type: "value", name: fines.unit, axisLabel: { formatter: wan } }
     ],
     series: [
-      { name: "立案数（件）", type: "bar", data: data.months.cases, itemStyle: { color: navy }, barMaxWidth: 28 },
+      { name: cases.name, type: "bar", data: data.months.cases, itemStyle: { color: navy }, barMaxWidth: 28 },
       {
-        name: "罚款金额（万元）", type: "line", yAxisIndex: 1, data: data.months.fines,
+        name: fines.name, type: "line", yAxisIndex: 1, data: data.months.fines,
         itemStyle: { color: red }, tooltip: { valueFormatter: wan }
       }
     ]
@@ -51,19 +55,19 @@
 
   if (data.organisations) {
     chart("chart-organisations", {
-      title: { text: "各机构立案数和罚款金额", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: data.titles.organisations, left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
-      legend: { top: 26, data: ["立案数（件）", "罚款金额（万元）"] },
+      legend: { top: 26, data: [cases.name, fines.name] },
       grid: { left: 48, right: 56, top: 64, bottom: 56 },
       xAxis: { type: "category", data: data.organisations.labels, axisLabel: { interval: 0, rotate: 20 } },
       yAxis: [
-        { type: "value", name: "件", minInterval: 1 },
-        { type: "value", name: "万元", axisLabel: { formatter: wan } }
+        { type: "value", name: cases.unit, minInterval: 1 },
+        { type: "value", name: fines.unit, axisLabel: { formatter: wan } }
       ],
       series: [
-        { name: "立案数（件）", type: "bar", data: data.organisations.cases, itemStyle: { color: navy }, barMaxWidth: 36 },
+        { name: cases.name, type: "bar", data: data.organisations.cases, itemStyle: { color: navy }, barMaxWidth: 36 },
         {
-          name: "罚款金额（万元）", type: "bar", yAxisIndex: 1, data: data.organisations.fines,
+          name: fines.name, type: "bar", yAxisIndex: 1, data: data.organisations.fines,
           itemStyle: { color: red }, barMaxWidth: 36, tooltip: { valueFormatter: wan }
         }
       ]
@@ -72,10 +76,13 @@
 
   if (data.grades && data.grades.length) {
     chart("chart-grades", {
-      title: { text: "案卷评查等次分布", left: "center", textStyle: { fontSize: 14 } },
-      tooltip: { trigger: "item", formatter: "{b}：{c} 宗（{d}%）" },
+      title: { text: data.titles.grades, left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "item", formatter: "{b}：{c} " + grades.unit + "（{d}%）" },
       legend: { bottom: 4 },
-      series: [{ type: "pie", radius: ["35%", "62%"], data: data.grades, label: { formatter: "{b}\n{c} 宗" } }]
+      series: [{
+        name: grades.name, type: "pie", radius: ["35%", "62%"], data: data.grades,
+        label: { formatter: "{b}\n{c} " + grades.unit }
+      }]
     });
   }
 
