@@ -11,9 +11,10 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from casefiles.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from review.models import (
     Campaign,
+    CampaignEvent,
     Deduction,
     Rectification,
     SampledFile,
@@ -167,6 +168,12 @@ class DeductionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class VetoFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("sheet", "veto", "reason")
     list_select_related = ("veto",)
+
+
+@admin.register(CampaignEvent)
+class CampaignEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("campaign", "seq", "at", "action", "actor_name")
+    list_select_related = ("campaign",)
 
 
 @admin.register(SheetEvent)

@@ -14,6 +14,8 @@ from django.db import models
 
 from accounts.models import Organisation
 from casefiles.models import Case
+from core.audit import AuditEvent
+from core.engine import StateField, StatefulModel
 
 POINTS = {"max_digits": 5, "decimal_places": 2}
 
@@ -164,8 +166,10 @@ class VetoItem(models.Model):
         return f"{self.code} {self.text[:40]}"
 
 
-class Campaign(models.Model):
-    """评查活动: who reviews which organisations' files closed in which period, against which standard."""
+class Campaign(StatefulModel):
+    """评查活动: who reviews which organisations' files closed in which period, against which standard.
+
+    Its status changes only through review.services.CAMPAIGN_FLOW (core.engine)."""
 
     class Kind(models.TextChoices):
         SELF = "self", "自查"
@@ -202,7 +206,7 @@ class Campaign(models.Model):
     )
     sample_min = models.PositiveSmallIntegerField("每个机构至少抽取（件）", default=3)
     second_review_on_fail = models.BooleanField("不合格案卷须第二名评查人员复核", default=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = StateField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     # 双随机: the files and the reviewers are both drawn from this seed, so anyone can redraw them.
     seed = models.CharField("随机种子", max_length=64, blank=True)
     sampled_at = models.DateTimeField("抽取时间", null=True, blank=True)
@@ -211,6 +215,9 @@ class Campaign(models.Model):
     )
     assigned_at = models.DateTimeField("分配时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The head and count of the campaign's event chain (CampaignEvent).
+    event_seq = models.PositiveIntegerField(default=0)
+    event_head = models.CharField(max_length=64, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
     )
@@ -264,8 +271,11 @@ class SampledFile(models.Model):
         return f"{self.campaign_id}#{self.position} {self.case_id}"
 
 
-class ScoreSheet(models.Model):
-    """评查表: one reviewer's scoring of one sampled file. Locked once submitted."""
+class ScoreSheet(StatefulModel):
+    """评查表: one reviewer's scoring of one sampled file. Locked once submitted.
+
+    Its status changes only through review.services.SHEET_FLOW (core.engine); everything that
+    happens to it is a SheetEvent in its hash chain (whose head and count are kept here)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "评查中"
@@ -288,7 +298,7 @@ class ScoreSheet(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    status = models.CharField("状态", max_length=14, choices=Status.choices, default=Status.DRAFT)
+    status = StateField("状态", max_length=14, choices=Status.choices, default=Status.DRAFT)
     opinion = models.TextField("评查意见", blank=True)
     # Written when submitted (and kept when completed): the statistics read these columns.
     score = models.DecimalField("得分", **POINTS, null=True, blank=True)
@@ -298,6 +308,9 @@ class ScoreSheet(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
     created_at = models.DateTimeField("分配时间")
+    # The head and count of the sheet's event chain (SheetEvent).
+    event_seq = models.PositiveIntegerField(default=0)
+    event_head = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "评查表"
@@ -430,25 +443,54 @@ class VetoFinding(models.Model):
         return f"{self.veto.code}"
 
 
-class SheetEvent(models.Model):
-    """What happened to a score sheet, in order: assigned, submitted, confirmed, returned …"""
+class SheetEvent(AuditEvent):
+    """What happened to a score sheet, in order: assigned, submitted, confirmed, returned …
+    Append-only and hash-chained (core.audit); written by review.services under the sheet's lock."""
 
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="events")
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField("时间")
     note = models.TextField("说明", blank=True)
-    data = models.JSONField("数据", default=dict, blank=True)
+
+    chain_owner = "sheet"
+    append_only_label = "评查表记录"
 
     class Meta:
         verbose_name = "评查表记录"
         verbose_name_plural = "评查表记录"
-        ordering = ["sheet", "at", "pk"]
+        ordering = ["sheet", "seq"]
+        constraints = [models.UniqueConstraint(fields=["sheet", "seq"], name="review_sheet_event_seq_unique")]
 
     def __str__(self) -> str:
-        return f"{self.sheet_id} {self.action}"
+        return f"{self.sheet_id}#{self.seq} {self.action}"
+
+    def own_content(self) -> dict[str, object]:
+        return {"action": self.action, "note": self.note}
+
+
+class CampaignEvent(AuditEvent):
+    """What happened to a campaign, in order: sampled, assigned, finished. Append-only and
+    hash-chained (core.audit); written by review.services.CAMPAIGN_FLOW under the campaign's lock."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("操作", max_length=30)
+    note = models.TextField("说明", blank=True)
+
+    chain_owner = "campaign"
+    append_only_label = "评查活动记录"
+
+    class Meta:
+        verbose_name = "评查活动记录"
+        verbose_name_plural = "评查活动记录"
+        ordering = ["campaign", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "seq"], name="review_campaign_event_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}#{self.seq} {self.action}"
+
+    def own_content(self) -> dict[str, object]:
+        return {"action": self.action, "note": self.note}
 
 
 class Rectification(models.Model):

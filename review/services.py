@@ -2,16 +2,21 @@
 
 Each function is one transaction. A campaign's steps lock the campaign row; a score sheet's steps
 lock the sheet row (select_for_update of the row only), check who acts and the sheet's state, change
-it, and write a SheetEvent in the same transaction; notifications are stored in it too and e-mailed
-after commit (notifications.services). Refusals are DomainErrors: 403 wrong person, 404 unseen,
-409 not in this state, 400 bad input.
+it, and append to its event chain in the same transaction; notifications are stored in it too and
+e-mailed after commit (notifications.services). Refusals are DomainErrors: 403 wrong person, 404
+unseen, 409 not in this state, 400 bad input.
+
+A campaign's and a sheet's status change only through their state machines (CAMPAIGN_FLOW,
+SHEET_FLOW, core.engine): the same table answers "what may I do now" and refuses the rest, a status
+change that is not possible here with the stable code `transition_not_available`. A sheet's events
+are an append-only hash chain (core.audit), written only by `sheet_event_append`.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +29,9 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from casefiles.models import Case
+from core.audit import chain_link, chain_problems
+from core.dates import local_date
+from core.engine import Context, Machine, Option, Transition
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason
 from notifications.models import Notification
 from notifications.services import Message, notifications_send
@@ -31,6 +39,7 @@ from review import assignment, sampling
 from review.findings import findings_for
 from review.models import (
     Campaign,
+    CampaignEvent,
     Deduction,
     Grade,
     Rectification,
@@ -45,7 +54,6 @@ from review.models import (
 )
 from review.scoring import SheetScore, sheet_score
 from review.selectors import may_manage
-from workflow.deadlines import local_date
 
 NOTIFICATION_KIND = Notification.Kind.REVIEW
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -62,6 +70,247 @@ def _require_manager(actor: User, organiser: Organisation) -> None:
             "只有组织机构的系统管理员或行政机关负责人可以设置和组织评查活动",
             reasons=[Reason("role_required", "需要“系统管理员”或“行政机关负责人”角色")],
         )
+
+
+# --- the event chains -------------------------------------------------------------------------------------------
+
+
+def sheet_event_append(
+    *,
+    sheets: Sequence[ScoreSheet],
+    action: str,
+    actor: User | None,
+    at: datetime,
+    note: str = "",
+    data: dict[str, Any] | Callable[[ScoreSheet], dict[str, Any]] | None = None,
+) -> list[SheetEvent]:
+    """Append one event to each sheet's chain: the only writer of SheetEvent. The caller holds the
+    sheets' row locks (or created them in its transaction), so their seq and heads stay consistent."""
+    events = []
+    for sheet in sheets:
+        values = data(sheet) if callable(data) else (data or {})
+        event = chain_link(
+            SheetEvent(sheet=sheet, action=action, actor=actor, at=at, note=note, data=values),
+            count=sheet.event_seq,
+            head=sheet.event_head,
+        )
+        sheet.event_seq, sheet.event_head = event.seq, event.hash
+        events.append(event)
+    SheetEvent.objects.bulk_create(events)
+    if len(sheets) == 1:
+        ScoreSheet.objects.filter(pk=sheets[0].pk).update(
+            event_seq=sheets[0].event_seq, event_head=sheets[0].event_head
+        )
+    else:
+        ScoreSheet.objects.bulk_update(sheets, ["event_seq", "event_head"], batch_size=500)
+    return events
+
+
+def campaign_event_append(
+    campaign: Campaign,
+    *,
+    transition: Transition,
+    from_state: str,
+    actor: User | None,
+    at: datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CampaignEvent:
+    """CAMPAIGN_FLOW's audit row, appended to the campaign's chain: the only writer of CampaignEvent.
+    The caller holds the campaign's row lock."""
+    values = {**(data or {}), "from": from_state, "to": transition.target}
+    event = chain_link(
+        CampaignEvent(
+            campaign=campaign, action=transition.action, actor=actor, at=at, note=note, data=values
+        ),
+        count=campaign.event_seq,
+        head=campaign.event_head,
+    )
+    event.save()
+    campaign.event_seq, campaign.event_head = event.seq, event.hash
+    Campaign.objects.filter(pk=campaign.pk).update(event_seq=event.seq, event_head=event.hash)
+    return event
+
+
+def campaign_chain_problems(*, campaign: Campaign) -> list[str]:
+    """Where the campaign's event chain was edited, relinked or cut short (empty when whole)."""
+    events = list(CampaignEvent.objects.filter(campaign_id=campaign.pk).order_by("seq"))
+    return chain_problems(events, head=campaign.event_head, count=campaign.event_seq, label="评查活动记录")
+
+
+def sheet_chain_problems(*, sheet: ScoreSheet) -> list[str]:
+    """Where the sheet's event chain was edited, relinked or cut short (empty when whole)."""
+    events = list(SheetEvent.objects.filter(sheet_id=sheet.pk).order_by("seq"))
+    return chain_problems(events, head=sheet.event_head, count=sheet.event_seq, label="评查表记录")
+
+
+def _sheet_transition_event(
+    sheet: ScoreSheet,
+    *,
+    transition: Transition,
+    from_state: str,
+    actor: User,
+    at: datetime,
+    note: str,
+    data: dict[str, Any],
+) -> SheetEvent:
+    """SHEET_FLOW's audit row: the transition's action, with where it went from and to."""
+    values = {**data, "from": from_state, "to": transition.target}
+    (event,) = sheet_event_append(
+        sheets=[sheet], action=transition.action, actor=actor, at=at, note=note, data=values
+    )
+    return event
+
+
+# --- the state machines ------------------------------------------------------------------------------------------
+
+
+def _manages(campaign: Campaign, actor: User) -> Reason | None:
+    if may_manage(user=actor, organiser=campaign.organiser):
+        return None
+    return Reason("role_required", "只有组织机构的系统管理员或行政机关负责人可以组织评查活动")
+
+
+def _sheets_completed(campaign: Campaign, ctx: Context) -> Reason | None:
+    left = ScoreSheet.objects.filter(campaign=campaign).exclude(status=ScoreSheet.Status.COMPLETED).count()
+    if left:
+        return Reason("sheets_open", f"还有 {left} 份评查表未完成，不能结束评查活动")
+    return None
+
+
+def _sampled_already(campaign: Campaign) -> str:
+    if campaign.sampled_at is None:
+        return f"评查活动{campaign.get_status_display()}，不能抽取案卷"
+    return f"已于 {timezone.localtime(campaign.sampled_at):%Y-%m-%d %H:%M} 抽取案卷，不能重新抽取"
+
+
+S = Campaign.Status
+CAMPAIGN_FLOW = Machine(
+    state_field="status",
+    transitions=[
+        Transition(
+            "sample",
+            (S.DRAFT,),
+            S.SAMPLED,
+            "随机抽取案卷",
+            permission=_manages,
+            event="sampled",
+            not_here=_sampled_already,
+        ),
+        Transition(
+            "assign",
+            (S.SAMPLED,),
+            S.REVIEWING,
+            "随机分配评查人员",
+            permission=_manages,
+            event="assigned",
+            not_here=lambda c: "只能在抽取案卷之后、评查开始之前分配评查人员",
+        ),
+        Transition(
+            "finish",
+            (S.REVIEWING,),
+            S.FINISHED,
+            "结束评查活动",
+            permission=_manages,
+            guards=(_sheets_completed,),
+            event="finished",
+            not_here=lambda c: "只有评查中的活动可以结束",
+        ),
+    ],
+    audit=campaign_event_append,
+)
+
+
+def _reviews(sheet: ScoreSheet, actor: User) -> Reason | None:
+    if sheet.reviewer_id == actor.pk:
+        return None
+    return Reason("not_the_reviewer", "只有分配到该案卷的评查人员可以评分")
+
+
+def _second_reviews(sheet: ScoreSheet, actor: User) -> Reason | None:
+    if sheet.second_reviewer_id is not None and sheet.second_reviewer_id == actor.pk:
+        return None
+    return Reason("not_the_second_reviewer", "只有指定的复核人员可以复核该评查表")
+
+
+def _suggestions_decided(sheet: ScoreSheet, ctx: Context) -> Reason | None:
+    pending = Suggestion.objects.filter(sheet=sheet, status=Suggestion.Status.PENDING).count()
+    if pending:
+        return Reason("suggestions_pending", f"还有 {pending} 条自动发现的扣分建议未确认或排除")
+    return None
+
+
+def _submitted(sheet: ScoreSheet) -> str:
+    return f"评查表已提交（{sheet.get_status_display()}），不能修改"
+
+
+def _not_in_second_review(sheet: ScoreSheet) -> str:
+    return f"评查表当前{sheet.get_status_display()}，不在待复核状态"
+
+
+SHEET_LOCKED = Reason("sheet_locked", "评查表提交后锁定")
+T = ScoreSheet.Status
+SHEET_FLOW = Machine(
+    state_field="status",
+    transitions=[
+        Transition(
+            "submit",
+            (T.DRAFT,),
+            T.COMPLETED,
+            "提交评查表",
+            permission=_reviews,
+            guards=(_suggestions_decided,),
+            event="submitted",
+            not_here=_submitted,
+            not_here_reasons=(SHEET_LOCKED,),
+        ),
+        # A 不合格 file, when the campaign wants a second reviewer's look first.
+        Transition(
+            "submit_for_second_review",
+            (T.DRAFT,),
+            T.SECOND_REVIEW,
+            "提交评查表（不合格，送复核）",
+            permission=_reviews,
+            guards=(_suggestions_decided,),
+            event="submitted",
+            not_here=_submitted,
+            not_here_reasons=(SHEET_LOCKED,),
+        ),
+        Transition(
+            "confirm",
+            (T.SECOND_REVIEW,),
+            T.COMPLETED,
+            "复核同意",
+            permission=_second_reviews,
+            event="second_review_confirmed",
+            not_here=_not_in_second_review,
+        ),
+        Transition(
+            "return",
+            (T.SECOND_REVIEW,),
+            T.DRAFT,
+            "复核退回",
+            permission=_second_reviews,
+            event="second_review_returned",
+            not_here=_not_in_second_review,
+        ),
+    ],
+    audit=_sheet_transition_event,
+)
+
+
+def campaign_available_transitions(
+    *, campaign: Campaign, actor: User, now: datetime | None = None
+) -> list[Option]:
+    """What this user may do with the campaign now, and for what is blocked here, why."""
+    return CAMPAIGN_FLOW.options(campaign, actor=actor, now=now)
+
+
+def sheet_available_transitions(
+    *, sheet: ScoreSheet, actor: User, now: datetime | None = None
+) -> list[Option]:
+    """What this user may do with the score sheet's status now, and for what is blocked here, why."""
+    return SHEET_FLOW.options(sheet, actor=actor, now=now)
 
 
 # --- campaigns ------------------------------------------------------------------------------------------------
@@ -215,13 +464,10 @@ def campaign_draw_sample(
     or a new random one, which is stored. Drawn once: a campaign's sample never changes afterwards."""
     if seed is not None and not (0 < len(seed) <= MAX_SEED and seed.isprintable()):
         raise InvalidInput(f"随机种子应为 1–{MAX_SEED} 个可打印字符", errors={"seed": ["无效的随机种子"]})
+    now = _now(now)
     with transaction.atomic():
         campaign = _lock_campaign(campaign_id)
-        _require_manager(actor, campaign.organiser)
-        if campaign.status != Campaign.Status.DRAFT:
-            raise Conflict(
-                f"已于 {timezone.localtime(campaign.sampled_at):%Y-%m-%d %H:%M} 抽取案卷，不能重新抽取"
-            )
+        CAMPAIGN_FLOW.check(campaign, "sample", actor=actor, now=now)
         seed = seed or secrets.token_hex(8)
         organisations = list(campaign.organisations.order_by("pk"))
         found = sampling.population(
@@ -255,10 +501,16 @@ def campaign_draw_sample(
             )
         SampledFile.objects.bulk_create(rows)
         campaign.seed = seed
-        campaign.status = Campaign.Status.SAMPLED
-        campaign.sampled_at = _now(now)
+        campaign.sampled_at = now
         campaign.sampled_by = actor
-        campaign.save(update_fields=["seed", "status", "sampled_at", "sampled_by"])
+        CAMPAIGN_FLOW.fire(
+            campaign,
+            "sample",
+            actor=actor,
+            now=now,
+            data={"seed": seed, "files": len(rows)},
+            update_fields=["seed", "sampled_at", "sampled_by"],
+        )
     return campaign
 
 
@@ -293,9 +545,7 @@ def campaign_assign(*, campaign_id: int, actor: User, now: datetime | None = Non
     now = _now(now)
     with transaction.atomic():
         campaign = _lock_campaign(campaign_id)
-        _require_manager(actor, campaign.organiser)
-        if campaign.status != Campaign.Status.SAMPLED:
-            raise Conflict("只能在抽取案卷之后、评查开始之前分配评查人员")
+        CAMPAIGN_FLOW.check(campaign, "assign", actor=actor, now=now)
         samples = list(
             SampledFile.objects.filter(campaign=campaign)
             .select_related("case__organisation")
@@ -321,16 +571,24 @@ def campaign_assign(*, campaign_id: int, actor: User, now: datetime | None = Non
             )
             for s in samples
         )
-        SheetEvent.objects.bulk_create(
-            SheetEvent(
-                sheet=sheet, action="assigned", actor=actor, at=now, data={"reviewer": sheet.reviewer_id}
-            )
-            for sheet in sheets
+        # New rows of this transaction: no one else can see them, let alone lock them.
+        sheet_event_append(
+            sheets=sheets,
+            action="assigned",
+            actor=actor,
+            at=now,
+            data=lambda sheet: {"reviewer": sheet.reviewer_id},
         )
         _prefill_suggestions(campaign, sheets)
-        campaign.status = Campaign.Status.REVIEWING
         campaign.assigned_at = now
-        campaign.save(update_fields=["status", "assigned_at"])
+        CAMPAIGN_FLOW.fire(
+            campaign,
+            "assign",
+            actor=actor,
+            now=now,
+            data={"sheets": len(sheets)},
+            update_fields=["assigned_at"],
+        )
         per_reviewer: dict[int, int] = {}
         for sheet in sheets:
             per_reviewer[sheet.reviewer_id] = per_reviewer.get(sheet.reviewer_id, 0) + 1
@@ -386,21 +644,11 @@ def _prefill_suggestions(campaign: Campaign, sheets: list[ScoreSheet]) -> None:
 
 
 def campaign_finish(*, campaign_id: int, actor: User, now: datetime | None = None) -> Campaign:
+    now = _now(now)
     with transaction.atomic():
         campaign = _lock_campaign(campaign_id)
-        _require_manager(actor, campaign.organiser)
-        if campaign.status != Campaign.Status.REVIEWING:
-            raise Conflict("只有评查中的活动可以结束")
-        open_sheets = ScoreSheet.objects.filter(campaign=campaign).exclude(status=ScoreSheet.Status.COMPLETED)
-        left = open_sheets.count()
-        if left:
-            raise Conflict(
-                f"还有 {left} 份评查表未完成，不能结束评查活动",
-                reasons=[Reason("sheets_open", f"未完成的评查表 {left} 份")],
-            )
-        campaign.status = Campaign.Status.FINISHED
-        campaign.finished_at = _now(now)
-        campaign.save(update_fields=["status", "finished_at"])
+        campaign.finished_at = now
+        CAMPAIGN_FLOW.fire(campaign, "finish", actor=actor, now=now, update_fields=["finished_at"])
     return campaign
 
 
@@ -435,7 +683,8 @@ def _editable_by(sheet: ScoreSheet, actor: User) -> None:
 def _event(
     sheet: ScoreSheet, action: str, actor: User, now: datetime, note: str = "", **data: Any
 ) -> SheetEvent:
-    return SheetEvent.objects.create(sheet=sheet, action=action, actor=actor, at=now, note=note, data=data)
+    (event,) = sheet_event_append(sheets=[sheet], action=action, actor=actor, at=now, note=note, data=data)
+    return event
 
 
 def _item(sheet: ScoreSheet, code: str) -> StandardItem:
@@ -696,13 +945,7 @@ def sheet_submit(*, sheet_id: int, actor: User, opinion: str = "", now: datetime
     now = _now(now)
     with transaction.atomic():
         sheet = _lock_sheet(sheet_id)
-        _editable_by(sheet, actor)
-        pending = Suggestion.objects.filter(sheet=sheet, status=Suggestion.Status.PENDING).count()
-        if pending:
-            raise Conflict(
-                f"还有 {pending} 条自动发现的扣分建议未确认或排除",
-                reasons=[Reason("suggestions_pending", f"{pending} 条扣分建议待处理")],
-            )
+        SHEET_FLOW.check(sheet, "submit", actor=actor, now=now)
         result: SheetScore = sheet_score(sheet=sheet)
         sheet.score, sheet.grade, sheet.vetoed = result.total, result.grade, result.vetoed
         sheet.opinion = opinion.strip()
@@ -711,24 +954,26 @@ def sheet_submit(*, sheet_id: int, actor: User, opinion: str = "", now: datetime
         if result.grade == Grade.FAIL and sheet.campaign.second_review_on_fail:
             if sheet.second_reviewer is None:
                 sheet.second_reviewer = _second_reviewer(sheet)
-            sheet.status = ScoreSheet.Status.SECOND_REVIEW
+            code = "submit_for_second_review"
         else:
-            sheet.status = ScoreSheet.Status.COMPLETED
             sheet.completed_at = now
-        sheet.save(
+            code = "submit"
+        event = SHEET_FLOW.fire(
+            sheet,
+            code,
+            actor=actor,
+            now=now,
+            note=sheet.opinion,
+            data={"score": str(result.total), "grade": result.grade},
             update_fields=[
                 "score",
                 "grade",
                 "vetoed",
                 "opinion",
                 "submitted_at",
-                "status",
                 "completed_at",
                 "second_reviewer",
-            ]
-        )
-        event = _event(
-            sheet, "submitted", actor, now, sheet.opinion, score=str(result.total), grade=result.grade
+            ],
         )
         if sheet.status == ScoreSheet.Status.SECOND_REVIEW:
             assert sheet.second_reviewer is not None
@@ -753,25 +998,29 @@ def sheet_second_review(
     now = _now(now)
     with transaction.atomic():
         sheet = _lock_sheet(sheet_id)
-        if sheet.second_reviewer_id != actor.pk:
-            raise Forbidden(
-                "只有指定的复核人员可以复核该评查表",
-                reasons=[Reason("not_the_second_reviewer", "您不是该评查表的复核人员")],
-            )
-        if sheet.status != ScoreSheet.Status.SECOND_REVIEW:
-            raise Conflict(f"评查表当前{sheet.get_status_display()}，不在待复核状态")
-        sheet.second_opinion = opinion.strip()
         if agree:
-            sheet.status = ScoreSheet.Status.COMPLETED
+            sheet.second_opinion = opinion.strip()
             sheet.completed_at = now
-            sheet.save(update_fields=["second_opinion", "status", "completed_at"])
-            _event(sheet, "second_review_confirmed", actor, now, sheet.second_opinion)
+            SHEET_FLOW.fire(
+                sheet,
+                "confirm",
+                actor=actor,
+                now=now,
+                note=sheet.second_opinion,
+                update_fields=["second_opinion", "completed_at"],
+            )
             return sheet
+        SHEET_FLOW.check(sheet, "return", actor=actor, now=now)
         sheet.second_opinion = _reason(opinion, "opinion")
-        sheet.status = ScoreSheet.Status.DRAFT
         sheet.score, sheet.grade, sheet.vetoed, sheet.submitted_at = None, "", False, None
-        sheet.save(update_fields=["second_opinion", "status", "score", "grade", "vetoed", "submitted_at"])
-        event = _event(sheet, "second_review_returned", actor, now, sheet.second_opinion)
+        event = SHEET_FLOW.fire(
+            sheet,
+            "return",
+            actor=actor,
+            now=now,
+            note=sheet.second_opinion,
+            update_fields=["second_opinion", "score", "grade", "vetoed", "submitted_at"],
+        )
         notifications_send(
             messages=[
                 Message(
