@@ -18,12 +18,23 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from accounts.selectors import user_can_see_organisation
+from accounts.selectors import organisation_policy, user_can_see_organisation
 from casefiles.models import Case, Evidence
+from documents.selectors import documents_of
 from review.models import (
     Campaign,
     Deduction,
@@ -32,9 +43,15 @@ from review.models import (
     SampledFile,
     ScoreSheet,
     ScoringStandard,
+    SheetEvent,
+    StandardCategory,
+    Suggestion,
     VetoFinding,
 )
 from review.sampling import REVIEW_TZ
+from review.scoring import ZERO, compute_score
+from workflow import checklist
+from workflow.selectors import case_history, legal_checks_of
 
 MANAGER_ROLES = (Role.ADMIN, Role.AGENCY_HEAD)
 TENTH = Decimal("0.1")
@@ -78,6 +95,41 @@ def campaign_visible(*, user: User, campaign_id: int) -> Campaign | None:
     )
 
 
+def campaign_detail(*, user: User, campaign_id: int) -> Campaign | None:
+    """A campaign as its page and the API show it to this user, or None when he may not see it.
+    Besides its fields and references it carries, read here rather than while it is rendered:
+    - `organisations` and `reviewers`, prefetched;
+    - `strata`: per organisation and procedure, how many files there were and how many were drawn;
+    - `sheet_counts`: the number of score sheets in each status (every status, zeros included);
+    - `may_manage`: whether this user may set it up and run it (may_manage).
+    A fixed number of queries, whatever the number of organisations, reviewers, strata and sheets."""
+    campaign = campaign_visible(user=user, campaign_id=campaign_id)
+    if campaign is None:
+        return None
+    prefetch_related_objects([campaign], "organisations", "reviewers")
+    campaign.strata = [
+        {
+            "organisation": r["organisation"],
+            "procedure": r["procedure"],
+            "population": r["stratum_population"],
+            "drawn": r["stratum_drawn"],
+        }
+        for r in SampledFile.objects.filter(campaign=campaign)
+        .values("organisation", "procedure", "stratum_population", "stratum_drawn")
+        .distinct()
+        .order_by("organisation", "procedure")
+    ]
+    counts = dict(
+        ScoreSheet.objects.filter(campaign=campaign)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    campaign.sheet_counts = {status: counts.get(status, 0) for status in ScoreSheet.Status.values}
+    campaign.may_manage = may_manage(user=user, organiser=campaign.organiser)
+    return campaign
+
+
 def may_manage(*, user: User, organiser: Organisation) -> bool:
     """Set up and run campaigns: an admin or agency head whose subtree holds the organiser."""
     if user.is_superuser:
@@ -113,6 +165,61 @@ def sheet_visible(*, user: User, sheet_id: int) -> ScoreSheet | None:
         .filter(pk=sheet_id)
         .first()
     )
+
+
+def sheet_detail(*, sheet: ScoreSheet) -> ScoreSheet:
+    """The score sheet (as sheet_visible reads it) with everything its page and the API show beside
+    its fields, read here rather than while it is rendered:
+    - `deduction_rows` (with item and category), `veto_rows` (with the veto item), `suggestion_rows`
+      (with the suggested item or veto), `rectification_rows` (with organisation, case and people),
+      each in the order recorded, and `event_rows` (with the actor) in the order they happened;
+    - `current`: the score and grade as the deductions stand now (review.scoring.compute_score, what
+      sheet_score computes, from the rows read here).
+    Six queries, whatever the number of rows."""
+    prefetch_related_objects(
+        [sheet],
+        Prefetch(
+            "deductions",
+            queryset=Deduction.objects.select_related("item__category").order_by("pk"),
+            to_attr="deduction_rows",
+        ),
+        Prefetch(
+            "veto_findings",
+            queryset=VetoFinding.objects.select_related("veto").order_by("pk"),
+            to_attr="veto_rows",
+        ),
+        Prefetch(
+            "suggestions",
+            queryset=Suggestion.objects.select_related("item", "veto").order_by("pk"),
+            to_attr="suggestion_rows",
+        ),
+        Prefetch(
+            "events",
+            queryset=SheetEvent.objects.select_related("actor").order_by("at", "pk"),
+            to_attr="event_rows",
+        ),
+        Prefetch(
+            "rectifications",
+            queryset=Rectification.objects.select_related(
+                "organisation", "issued_by", "done_by", "case"
+            ).order_by("pk"),
+            to_attr="rectification_rows",
+        ),
+    )
+    # The deductions of one sheet are a handful of rows, read above to be shown anyway: their sums per
+    # category are taken from them rather than asked of the database a second time.
+    deducted: dict[int, Decimal] = {}
+    for deduction in sheet.deduction_rows:
+        category_id = deduction.item.category_id
+        deducted[category_id] = deducted.get(category_id, ZERO) + deduction.points
+    standard = sheet.campaign.standard
+    sheet.current = compute_score(
+        standard=standard,
+        categories=StandardCategory.objects.filter(standard=standard).order_by("position"),
+        deducted=deducted,
+        vetoed=bool(sheet.veto_rows),
+    )
+    return sheet
 
 
 def rectifications_visible_to(*, user: User) -> QuerySet[Rectification]:
@@ -266,8 +373,6 @@ def casefile_documents(*, case: Case) -> list[dict[str, Any]]:
     """The documents of the file so far, in the order of the file: the catalogue's documents
     (generated, uploaded as a signed scan, or marked not applicable with the reason; documents app),
     then the scanned documents among the evidence that no catalogue entry holds."""
-    from documents.selectors import documents_of
-
     documents = list(documents_of(case=case))
     held = {d.evidence_id for d in documents if d.evidence_id}
     rows: list[dict[str, Any]] = [
@@ -301,3 +406,41 @@ def casefile_documents(*, case: Case) -> list[dict[str, Any]]:
         .order_by("created_at", "pk")
     ]
     return rows
+
+
+def sheet_casefile(*, sheet: ScoreSheet) -> dict[str, Any]:
+    """What a reviewer reads of the file he scores, next to the standard: the case, its history (the
+    first HISTORY_LIMIT events and their number), the evidence, the documents, the legal checks with
+    the automatic precheck each recorded, what the checklist finds missing, and the standard. A
+    reviewer assigned to the file reads it even when the case lies outside his subtree."""
+    case = (
+        Case.objects.select_related("organisation", "party", "violation_type")
+        .prefetch_related("officers")
+        .get(pk=sheet.case_id)
+    )
+    history = case_history(case=case)
+    checks = list(legal_checks_of(case=case))
+    return {
+        "sheet": sheet.pk,
+        "case": case,
+        "history": list(history[:HISTORY_LIMIT]),
+        "history_total": history.count(),
+        "evidence": list(
+            Evidence.objects.filter(case=case).select_related("officer").order_by("created_at", "pk")
+        ),
+        "documents": casefile_documents(case=case),
+        "legal_checks": checks,
+        "precheck": [
+            {
+                "legal_check": c.pk,
+                "stage": c.stage,
+                "concluded_at": c.concluded_at,
+                "findings": [f for f in c.findings if isinstance(f, dict)],
+            }
+            for c in checks
+        ],
+        "checklist_missing": checklist.missing_items(
+            case, organisation_policy(organisation=case.organisation)
+        ),
+        "standard": standard_detail(standard_id=sheet.campaign.standard_id),
+    }

@@ -7,16 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.roles import Role
 from accounts.selectors import visible_organisations
-from casefiles.services import inspection_record
+from casefiles.services import PartyInvalid, inspection_record
 from web.errors import show_on_form, status_of
 from web.forms import InspectionForm
-from web.parties import party_from_form
 from web.selectors import inspections_visible_to
 
 
@@ -45,18 +43,21 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():  # a new party and the inspection land together or not at all
-                    inspection = inspection_record(
-                        actor=request.user,
-                        organisation=data["organisation"],
-                        inspected_on=data["inspected_on"],
-                        party=party_from_form(form, None),
-                        officers=data["officers"],
-                        violations_found=data["violations_found"],
-                        rectification_order=data["rectification_order"],
-                        documents_issued=data["documents_issued"],
-                        notes=data["notes"],
-                    )
+                # A new party is created by the service in its transaction, with the inspection.
+                inspection = inspection_record(
+                    actor=request.user,
+                    organisation=data["organisation"],
+                    inspected_on=data["inspected_on"],
+                    party=form.party_ref(),
+                    officers=data["officers"],
+                    violations_found=data["violations_found"],
+                    rectification_order=data["rectification_order"],
+                    documents_issued=data["documents_issued"],
+                    notes=data["notes"],
+                )
+            except PartyInvalid as exc:  # keyed by the party's fields, which the form prefixes
+                show_on_form(form, exc, prefix="party_")
+                status = status_of(exc)
             except ValidationError as exc:
                 show_on_form(form, exc)
                 status = status_of(exc)
