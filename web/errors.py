@@ -4,12 +4,28 @@ give (400/403/404/409/413) so a refusal is never a 200 or a 500."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
 
+from casefiles.models import Case
 from core.errors import DomainError, InvalidInput
+from web.selectors import case_for_page
+
+T = TypeVar("T")
+
+
+def found_or_404(found: T | None, message: str) -> T:
+    """What the request names, where this user may see it; else the 404 page saying what is missing."""
+    if found is None:
+        raise Http404(message)
+    return found
+
+
+def case_or_404(request: HttpRequest, pk: int) -> Case:
+    return found_or_404(case_for_page(user=request.user, pk=pk), "案件不存在")
 
 
 def _errors_of(error: DomainError | ValidationError) -> dict[str, list[str]]:

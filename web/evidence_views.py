@@ -18,23 +18,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from casefiles import evidence as services
-from casefiles.models import Case, CaseActivity
+from casefiles.models import CaseActivity
 from core.errors import DomainError, NotFound
-from web.errors import show_on_form
+from web.errors import case_or_404, show_on_form
 from web.forms import EvidenceMetaForm
-from web.selectors import case_for_page
-
-
-def _case_or_404(request: HttpRequest, pk: int) -> Case:
-    case = case_for_page(user=request.user, pk=pk)
-    if case is None:
-        raise Http404("案件不存在")
-    return case
 
 
 @login_required
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     activities = CaseActivity.objects.filter(case=case).order_by("occurred_at", "pk")
     initial = {"captured_at": timezone.localtime().replace(second=0, microsecond=0)}
     if request.GET.get("activity", "").isdigit():
@@ -97,7 +89,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_access(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     """Download (or open) a verified record through a short-lived link; logged in its chain of custody.
     The page's player asks the API for the same link and plays it in place."""
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     try:
         evidence = services.evidence_visible(evidence_id=evidence_id, actor=request.user)
         if evidence.case_id != case.pk:

@@ -16,11 +16,11 @@ from accounts.roles import Role
 from accounts.selectors import visible_organisations
 from casefiles.selectors import cases_visible_to
 from core.errors import DomainError
+from law.states import CaseState
 from web.errors import show_on_form, status_of
 from web.forms import MeetingForm
 from web.selectors import meetings_for
 from workflow.services import meeting_record
-from workflow.states import CaseState
 
 
 @login_required
