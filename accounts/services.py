@@ -11,6 +11,7 @@ from django.db.models.functions import Concat, Substr
 
 from accounts.models import Certificate, Organisation, User, UserRole
 from accounts.roles import Role
+from law.bounds import bound_errors
 
 
 def _path_for(organisation: Organisation) -> str:
@@ -26,6 +27,9 @@ def organisation_save(*, organisation: Organisation) -> Organisation:
         if f"/{organisation.pk}/" in parent.path:
             raise ValidationError({"parent": "上级机构不能是本机构或其下级机构"})
     organisation.full_clean(exclude=["path"])
+    out_of_bounds = bound_errors(organisation.explicit_settings())
+    if out_of_bounds:
+        raise ValidationError({name: [message] for name, message in out_of_bounds.items()})
     old_path = organisation.path
     organisation.save()
     new_path = _path_for(organisation)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.docs import api_schema
+from api.inputs import validated
 from core.errors import InvalidInput
 
 
@@ -33,9 +34,8 @@ class TokenView(APIView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        data = validated(self.Input, request.data)
+        user = authenticate(request, **data)
         if user is None or not user.is_active:
             raise InvalidInput("用户名或密码错误", errors={"non_field_errors": ["用户名或密码错误"]})
         token, _ = Token.objects.get_or_create(user=user)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -16,17 +15,18 @@ from accounts.selectors import organisation_subtree, visible_organisations
 from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
-from api.inspections import resolve_party, resolve_users
-from api.pagination import HistoryPagination, PagePagination
+from api.inputs import validated
+from api.inspections import party_ref, resolve_users
+from api.pagination import HistoryPagination, PagePagination, paginate
 from api.permissions import require_role, visible_organisation
 from api.serializers import CaseEventOut, CaseListOut, CaseOut, PartyIn, PenaltyIO, ViolationTypeOut
 from casefiles.models import BenchmarkLevel, Case, Inspection, ViolationType
-from casefiles.penalties import Penalty
 from casefiles.selectors import cases_visible_to, overdue_q
 from core.errors import InvalidInput, NotFound
+from law.penalties import Penalty
+from law.states import CaseState
 from workflow import services
 from workflow.selectors import case_history
-from workflow.states import CaseState
 from workflow.steps import CODES
 
 
@@ -116,34 +116,29 @@ class CaseListCreate(APIView):
         filtered = CaseFilter(request.query_params, queryset=queryset, request=request)
         if not filtered.is_valid():
             raise InvalidInput("筛选条件有误", errors={k: list(v) for k, v in filtered.errors.items()})
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(filtered.qs, request, self)
-        return paginator.get_paginated_response(CaseListOut(page, many=True).data)
+        return paginate(self, request, filtered.qs, CaseListOut)
 
     @api_schema(request=Input, responses={201: CaseOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, Role.OFFICER)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.Input, request.data)
         scope = visible_organisations(user=request.user)
         organisation = visible_organisation(request.user, values.pop("organisation"))
         officers = resolve_users(values.pop("officers"), scope)
         violation_type = _violation_type(values.pop("violation_type", None))
         inspection = _inspection(values.pop("inspection", None), scope)
         party_id, party = values.pop("party_id", None), values.pop("party", None)
-        with transaction.atomic():  # a new party and the case land together or not at all
-            party_obj = resolve_party(party_id=party_id, party=party) if (party_id or party) else None
-            case = services.case_create(
-                actor=request.user,
-                organisation=organisation,
-                party=party_obj,
-                violation_type=violation_type,
-                inspection=inspection,
-                officers=officers,
-                **values,
-            )
+        # The service creates a new party with the case, in its own transaction.
+        case = services.case_create(
+            actor=request.user,
+            organisation=organisation,
+            party=party_ref(party_id=party_id, party=party) if (party_id or party) else None,
+            violation_type=violation_type,
+            inspection=inspection,
+            officers=officers,
+            **values,
+        )
         return Response(CaseOut(visible_case(request.user, case.pk)).data, status=201)
 
 
@@ -194,9 +189,7 @@ class CaseDetail(APIView):
     @api_schema(request=Input, responses=CaseOut, errors=(400, 401, 403, 404, 409))
     def patch(self, request: Request, pk: int) -> Response:
         visible_case(request.user, pk)
-        data = self.Input(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.Input, request.data, partial=True)
         expected = values.pop("expected_version", None)
         changes: dict = {}
         for name in (
@@ -215,14 +208,13 @@ class CaseDetail(APIView):
             changes["proposed_penalty"] = Penalty(**values["proposed_penalty"])
         if "officers" in values:
             changes["officers"] = resolve_users(values["officers"], visible_organisations(user=request.user))
-        with transaction.atomic():
-            if "party_id" in values or "party" in values:
-                changes["party"] = resolve_party(party_id=values.get("party_id"), party=values.get("party"))
-            if not changes:
-                raise InvalidInput("没有要修改的内容", errors={"non_field_errors": ["请至少提供一个字段"]})
-            services.case_update_details(
-                case_id=pk, actor=request.user, changes=changes, expected_version=expected
-            )
+        if "party_id" in values or "party" in values:
+            changes["party"] = party_ref(party_id=values.get("party_id"), party=values.get("party"))
+        if not changes:
+            raise InvalidInput("没有要修改的内容", errors={"non_field_errors": ["请至少提供一个字段"]})
+        services.case_update_details(
+            case_id=pk, actor=request.user, changes=changes, expected_version=expected
+        )
         return Response(CaseOut(visible_case(request.user, pk)).data)
 
 
@@ -283,15 +275,14 @@ class FireTransition(APIView):
             raise InvalidInput("请求体应为 JSON 对象", errors={"non_field_errors": ["请求体应为 JSON 对象"]})
         if name not in CODES:
             raise NotFound(f"没有名为“{name}”的流程操作")
-        head = self.Input(data=request.data)
-        head.is_valid(raise_exception=True)
+        head = validated(self.Input, request.data)
         data = {k: v for k, v in request.data.items() if k != "expected_version"}
         services.case_transition(
             case_id=pk,
             transition=name,
             actor=request.user,
             data=data,
-            expected_version=head.validated_data.get("expected_version"),
+            expected_version=head.get("expected_version"),
         )
         return Response(CaseOut(visible_case(request.user, pk)).data)
 
@@ -302,9 +293,7 @@ class CaseHistory(APIView):
     @api_schema(responses=CaseEventOut(many=True), errors=(401, 404))
     def get(self, request: Request, pk: int) -> Response:
         case = visible_case(request.user, pk)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(case_history(case=case), request, self)
-        return paginator.get_paginated_response(CaseEventOut(page, many=True).data)
+        return paginate(self, request, case_history(case=case), CaseEventOut)
 
 
 class ViolationTypeList(APIView):
@@ -312,8 +301,6 @@ class ViolationTypeList(APIView):
 
     @api_schema(responses=ViolationTypeOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            ViolationType.objects.filter(active=True).order_by("code"), request, self
+        return paginate(
+            self, request, ViolationType.objects.filter(active=True).order_by("code"), ViolationTypeOut
         )
-        return paginator.get_paginated_response(ViolationTypeOut(page, many=True).data)

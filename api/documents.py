@@ -17,7 +17,8 @@ from rest_framework.views import APIView
 
 from api.cases import visible_case
 from api.docs import api_schema
-from api.pagination import PagePagination
+from api.inputs import validated
+from api.pagination import PagePagination, paginate
 from api.serializers import UserRef
 from core.errors import InvalidInput, NotFound
 from documents import selectors, services
@@ -150,9 +151,7 @@ class CaseDocuments(APIView):
     @api_schema(responses=CaseDocumentOut(many=True), errors=(401, 404), paginated=True)
     def get(self, request: Request, pk: int) -> Response:
         case = visible_case(request.user, pk)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.documents_of(case=case), request, self)
-        return paginator.get_paginated_response(CaseDocumentOut(page, many=True).data)
+        return paginate(self, request, selectors.documents_of(case=case), CaseDocumentOut)
 
     @api_schema(
         request={"application/json": ActionIn, "multipart/form-data": UploadIn},
@@ -162,9 +161,7 @@ class CaseDocuments(APIView):
     def post(self, request: Request, pk: int) -> Response:
         case = visible_case(request.user, pk)
         if (request.content_type or "").startswith("multipart/"):
-            upload = UploadIn(data=request.data)
-            upload.is_valid(raise_exception=True)
-            values = upload.validated_data
+            values = validated(UploadIn, request.data)
             file = values["file"]
             document = services.document_upload(
                 case_id=case.pk,
@@ -180,9 +177,7 @@ class CaseDocuments(APIView):
             )
             documents = [document]
         else:
-            action = ActionIn(data=request.data)
-            action.is_valid(raise_exception=True)
-            values = action.validated_data
+            values = validated(ActionIn, request.data)
             if values["action"] == "generate":
                 documents = services.document_generate(
                     case_id=case.pk, actor=request.user, doc_type=values["doc_type"], data=values["data"]

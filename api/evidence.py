@@ -11,9 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.cases import visible_case
 from api.docs import api_schema
 from api.fields import IdField
-from api.pagination import PagePagination
+from api.inputs import validated
+from api.pagination import PagePagination, paginate
 from api.serializers import UserRef
 from casefiles import evidence as services
 from casefiles.models import CustodyEvent, Evidence
@@ -125,12 +127,8 @@ class EvidenceListUpload(APIView):
 
     @api_schema(responses=EvidenceOut(many=True), errors=(401, 404), paginated=True)
     def get(self, request: Request, pk: int) -> Response:
-        from api.cases import visible_case
-
         case = visible_case(request.user, pk)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(Evidence.objects.filter(case=case).order_by("pk"), request, self)
-        return paginator.get_paginated_response(EvidenceOut(page, many=True).data)
+        return paginate(self, request, Evidence.objects.filter(case=case).order_by("pk"), EvidenceOut)
 
     @extend_schema(
         parameters=UPLOAD_PARAMETERS,
@@ -261,12 +259,11 @@ class EvidenceAccess(APIView):
     )
     def post(self, request: Request, pk: int, eid: int) -> Response:
         case_evidence(request, pk, eid)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(self.Input, request.data)
         access = services.evidence_access_url(
             evidence_id=eid,
             actor=request.user,
-            download=data.validated_data["download"],
+            download=data["download"],
             client_address=client_address(request),
         )
         access["url"] = request.build_absolute_uri(access["url"])
@@ -285,6 +282,4 @@ class EvidenceCustody(APIView):
     @api_schema(responses=CustodyOut(many=True), errors=(401, 404), paginated=True)
     def get(self, request: Request, pk: int, eid: int) -> Response:
         evidence = case_evidence(request, pk, eid)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(evidence.custody_events.order_by("seq"), request, self)
-        return paginator.get_paginated_response(CustodyOut(page, many=True).data)
+        return paginate(self, request, evidence.custody_events.order_by("seq"), CustodyOut)

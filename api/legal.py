@@ -18,14 +18,15 @@ from api.cases import visible_case
 from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
+from api.inputs import validated
 from api.permissions import require_role, visible_organisation
 from api.serializers import OrganisationRef, UserRef
+from casefiles.models import Deliberation, Hearing, LegalCheck, Meeting, Vote
 from core.errors import InvalidInput, NotFound
+from documents.services import legal_opinion_docx
+from law.findings import RESULT_CHOICES
 from workflow import services
-from workflow.documents import legal_opinion_docx
-from workflow.models import Deliberation, Hearing, LegalCheck, Meeting, Vote
-from workflow.precheck import RESULT_CHOICES
-from workflow.selectors import deliberations_of, legal_check_visible, legal_checks_of
+from workflow.selectors import deliberations_of, legal_check_visible, legal_checks_of, meeting_quorum_present
 
 
 class FindingOut(serializers.Serializer):
@@ -188,10 +189,7 @@ class MeetingOut(serializers.ModelSerializer):
         ]
 
     def get_quorum_present(self, meeting: Meeting) -> bool:
-        from accounts.selectors import organisation_policy
-
-        ratio = organisation_policy(organisation=meeting.organisation).quorum_ratio
-        return meeting.committee_size > 0 and len(meeting.attendees.all()) > meeting.committee_size * ratio
+        return meeting_quorum_present(meeting=meeting)
 
 
 class DeliberationOut(serializers.ModelSerializer):
@@ -239,9 +237,7 @@ class MeetingCreate(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, Role.AGENCY_HEAD)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(self.Input, request.data)
         organisation = visible_organisation(request.user, values["organisation"])
         scope = visible_organisations(user=request.user)
         chair = _members([values["chair"]], scope, "chair")[0] if "chair" in values else None

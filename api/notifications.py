@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.docs import api_schema
-from api.pagination import PagePagination
+from api.pagination import PagePagination, paginate
 from notifications.models import Notification
 from notifications.selectors import notifications_for
 from notifications.services import notification_mark_read
@@ -26,9 +26,7 @@ class NotificationList(APIView):
     @api_schema(responses=NotificationOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
         queryset = notifications_for(user=request.user)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, request, self)
-        return paginator.get_paginated_response(NotificationOut(page, many=True).data)
+        return paginate(self, request, queryset, NotificationOut)
 
 
 class NotificationRead(APIView):

@@ -14,7 +14,8 @@ from accounts.services import organisation_create
 from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
-from api.pagination import PagePagination
+from api.inputs import validated
+from api.pagination import PagePagination, paginate
 from api.permissions import require_role, visible_organisation
 from core.errors import InvalidInput, NotFound
 
@@ -39,6 +40,14 @@ class OrganisationDetailOut(OrganisationOut):
         }
 
 
+def period_field(help_text: str) -> serializers.IntegerField:
+    """A period an organisation may set (accounts.policy): empty inherits the parent's; the service
+    holds it to the law's bound (law.bounds)."""
+    return serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, help_text=help_text
+    )
+
+
 class OrganisationListCreate(APIView):
     pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
 
@@ -50,25 +59,28 @@ class OrganisationListCreate(APIView):
         case_number_prefix = serializers.CharField(max_length=20)
         check_every_case = serializers.BooleanField(required=False, allow_null=True, default=None)
         two_level_review = serializers.BooleanField(required=False, allow_null=True, default=None)
+        # Periods (accounts.policy): empty inherits the parent's; the law's bounds apply (law.bounds).
+        statement_window_workdays = period_field("陈述申辩期（工作日）")
+        decision_days = period_field("办案期限（日），不超过九十日")
+        service_workdays = period_field("决定送达期限（工作日），不超过七日")
+        hearing_request_workdays = period_field("听证申请期限（工作日），不少于五日")
+        hearing_notice_workdays = period_field("听证提前通知（工作日），不少于七日")
+        payment_days = period_field("罚款缴纳期限（日），不少于十五日")
 
         class Meta:
             ref_name = "OrganisationCreateInput"
 
     @api_schema(responses=OrganisationOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            visible_organisations(user=request.user).order_by("path"), request, self
+        return paginate(
+            self, request, visible_organisations(user=request.user).order_by("path"), OrganisationOut
         )
-        return paginator.get_paginated_response(OrganisationOut(page, many=True).data)
 
     @api_schema(request=Input, responses={201: OrganisationOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.Input, request.data)
         parent_id = values.pop("parent", None)
         parent = None
         if parent_id is not None:

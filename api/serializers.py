@@ -8,9 +8,8 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from accounts.models import Organisation, User
-from casefiles.models import Case, Inspection, Party, ViolationType
+from casefiles.models import Case, CaseEvent, Inspection, Party, ViolationType
 from casefiles.selectors import av_coverage
-from workflow.models import CaseEvent
 
 
 class OrganisationRef(serializers.ModelSerializer):

@@ -1,11 +1,17 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import auth, cases, evidence, inspections, legal, notifications, organisations, tasks, users
+from api import auth, cases, evidence, inspections, law, legal, notifications, organisations, tasks, users
 from api import documents as document_views
 from api import reports as report_views
-from api import review as review_views
 from api.exceptions import not_found_view
+from api.review import campaigns as review_campaigns
+from api.review import casefile as review_casefile
+from api.review import rectifications as review_rectifications
+from api.review import results as review_results
+from api.review import samples as review_samples
+from api.review import sheets as review_sheets
+from api.review import standards as review_standards
 
 
 class IdConverter:
@@ -87,6 +93,7 @@ urlpatterns = [
     path("cases/<id:pk>/casefile.pdf", document_views.CaseFilePdf.as_view(), name="api-case-casefile"),
     path("documents/catalogue/", document_views.DocumentCatalogue.as_view(), name="api-document-catalogue"),
     path("tasks/", tasks.TaskList.as_view(), name="api-tasks"),
+    path("law/rules/", law.LawRuleList.as_view(), name="api-law-rules"),
     path("notifications/", notifications.NotificationList.as_view(), name="api-notifications"),
     path(
         "notifications/<id:pk>/read/", notifications.NotificationRead.as_view(), name="api-notification-read"
@@ -105,71 +112,83 @@ urlpatterns = [
         name="api-reports-annual-run-download",
     ),
     # Case-file review (案卷评查, SPEC §8, issue 8).
-    path("review/standards/", review_views.StandardListCreate.as_view(), name="api-review-standards"),
-    path("review/standards/<id:pk>/", review_views.StandardDetail.as_view(), name="api-review-standard"),
-    path("review/campaigns/", review_views.CampaignListCreate.as_view(), name="api-review-campaigns"),
-    path("review/campaigns/<id:pk>/", review_views.CampaignDetail.as_view(), name="api-review-campaign"),
-    path("review/campaigns/<id:pk>/sample/", review_views.CampaignSample.as_view(), name="api-review-sample"),
-    path("review/campaigns/<id:pk>/assign/", review_views.CampaignAssign.as_view(), name="api-review-assign"),
-    path("review/campaigns/<id:pk>/finish/", review_views.CampaignFinish.as_view(), name="api-review-finish"),
+    path("review/standards/", review_standards.StandardListCreate.as_view(), name="api-review-standards"),
+    path("review/standards/<id:pk>/", review_standards.StandardDetail.as_view(), name="api-review-standard"),
+    path("review/campaigns/", review_campaigns.CampaignListCreate.as_view(), name="api-review-campaigns"),
+    path("review/campaigns/<id:pk>/", review_campaigns.CampaignDetail.as_view(), name="api-review-campaign"),
     path(
-        "review/campaigns/<id:pk>/results/", review_views.CampaignResults.as_view(), name="api-review-results"
+        "review/campaigns/<id:pk>/sample/", review_samples.CampaignSample.as_view(), name="api-review-sample"
+    ),
+    path(
+        "review/campaigns/<id:pk>/assign/", review_samples.CampaignAssign.as_view(), name="api-review-assign"
+    ),
+    path(
+        "review/campaigns/<id:pk>/finish/",
+        review_campaigns.CampaignFinish.as_view(),
+        name="api-review-finish",
+    ),
+    path(
+        "review/campaigns/<id:pk>/results/",
+        review_results.CampaignResults.as_view(),
+        name="api-review-results",
     ),
     path(
         "review/campaigns/<id:pk>/report.xlsx",
-        review_views.CampaignReportXlsx.as_view(),
+        review_results.CampaignReportXlsx.as_view(),
         name="api-review-report-xlsx",
     ),
-    path("review/scoresheets/", review_views.SheetList.as_view(), name="api-review-sheets"),
-    path("review/scoresheets/<id:pk>/", review_views.SheetDetail.as_view(), name="api-review-sheet"),
+    path("review/scoresheets/", review_sheets.SheetList.as_view(), name="api-review-sheets"),
+    path("review/scoresheets/<id:pk>/", review_sheets.SheetDetail.as_view(), name="api-review-sheet"),
     path(
         "review/scoresheets/<id:pk>/casefile/",
-        review_views.SheetCasefile.as_view(),
+        review_casefile.SheetCasefile.as_view(),
         name="api-review-casefile",
     ),
     path(
         "review/scoresheets/<id:pk>/deductions/",
-        review_views.SheetDeductions.as_view(),
+        review_sheets.SheetDeductions.as_view(),
         name="api-review-deductions",
     ),
     path(
         "review/scoresheets/<id:pk>/deductions/<id:item>/",
-        review_views.SheetDeduction.as_view(),
+        review_sheets.SheetDeduction.as_view(),
         name="api-review-deduction",
     ),
-    path("review/scoresheets/<id:pk>/vetoes/", review_views.SheetVetoes.as_view(), name="api-review-vetoes"),
+    path("review/scoresheets/<id:pk>/vetoes/", review_sheets.SheetVetoes.as_view(), name="api-review-vetoes"),
     path(
         "review/scoresheets/<id:pk>/vetoes/<id:item>/",
-        review_views.SheetVeto.as_view(),
+        review_sheets.SheetVeto.as_view(),
         name="api-review-veto",
     ),
     path(
         "review/scoresheets/<id:pk>/suggestions/<id:item>/confirm/",
-        review_views.SuggestionConfirm.as_view(),
+        review_sheets.SuggestionConfirm.as_view(),
         name="api-review-suggestion-confirm",
     ),
     path(
         "review/scoresheets/<id:pk>/suggestions/<id:item>/dismiss/",
-        review_views.SuggestionDismiss.as_view(),
+        review_sheets.SuggestionDismiss.as_view(),
         name="api-review-suggestion-dismiss",
     ),
-    path("review/scoresheets/<id:pk>/submit/", review_views.SheetSubmit.as_view(), name="api-review-submit"),
+    path("review/scoresheets/<id:pk>/submit/", review_sheets.SheetSubmit.as_view(), name="api-review-submit"),
     path(
         "review/scoresheets/<id:pk>/second-review/",
-        review_views.SheetSecondReview.as_view(),
+        review_sheets.SheetSecondReview.as_view(),
         name="api-review-second-review",
     ),
     path(
         "review/scoresheets/<id:pk>/rectifications/",
-        review_views.SheetRectifications.as_view(),
+        review_rectifications.SheetRectifications.as_view(),
         name="api-review-sheet-rectifications",
     ),
     path(
-        "review/rectifications/", review_views.RectificationList.as_view(), name="api-review-rectifications"
+        "review/rectifications/",
+        review_rectifications.RectificationList.as_view(),
+        name="api-review-rectifications",
     ),
     path(
         "review/rectifications/<id:pk>/complete/",
-        review_views.RectificationComplete.as_view(),
+        review_rectifications.RectificationComplete.as_view(),
         name="api-review-rectification-complete",
     ),
     # Anything else under /api/v1/ is a JSON 404 in the one error shape, never Django's HTML page.

@@ -14,9 +14,11 @@ from accounts.services import user_create
 from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
-from api.pagination import PagePagination
+from api.inputs import validated
+from api.pagination import PagePagination, paginate
 from api.permissions import require_role, visible_organisation
 from core.errors import InvalidInput, NotFound
+from law.predicates import officer_certified
 
 
 class CertificateIO(serializers.Serializer):
@@ -48,8 +50,7 @@ class UserOut(serializers.ModelSerializer):
         return sorted(user.role_codes)
 
     def get_certified_today(self, user: User) -> bool:
-        today = date.today()
-        return any(c.valid_from <= today <= c.valid_to for c in user.certificates.all())
+        return officer_certified(user, date.today())
 
 
 def users_visible_to(user: User):  # type: ignore[no-untyped-def]
@@ -76,17 +77,13 @@ class UserListCreate(APIView):
 
     @api_schema(responses=UserOut(many=True), errors=(401,), paginated=True)
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(users_visible_to(request.user), request, self)
-        return paginator.get_paginated_response(UserOut(page, many=True).data)
+        return paginate(self, request, users_visible_to(request.user), UserOut)
 
     @api_schema(request=Input, responses={201: UserOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
         require_role(request.user, Role.ADMIN)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(self.Input, request.data)
         organisation = visible_organisation(request.user, values.pop("organisation"))
         if User.objects.filter(username=values["username"]).exists():
             raise InvalidInput("用户名已存在", errors={"username": ["用户名已存在"]})

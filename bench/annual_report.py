@@ -232,15 +232,19 @@ def load(url: str, n_cases: int, seed: int) -> dict[str, Any]:
         BlacklistEntry,
         Case,
         CaseActivity,
+        CaseEvent,
+        Deliberation,
         Evidence,
+        Hearing,
         Inspection,
+        LegalCheck,
         Litigation,
+        Meeting,
         Party,
         Reconsideration,
         Transfer,
         ViolationType,
     )
-    from workflow.models import CaseEvent, Deliberation, Hearing, LegalCheck, Meeting
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -909,14 +913,16 @@ def naive_figures(city: Any, fraction: float) -> dict[str, Any]:
         BlacklistEntry,
         Case,
         CaseActivity,
+        Deliberation,
         Evidence,
+        Hearing,
         Inspection,
+        LegalCheck,
         Litigation,
         Reconsideration,
         Transfer,
     )
     from reports.selectors import FINE_GE_THRESHOLD, REPORT_TZ, percent, yuan_to_wan
-    from workflow.models import Deliberation, Hearing, LegalCheck
 
     def local_year(moment_: datetime | None) -> int | None:
         return None if moment_ is None else moment_.astimezone(REPORT_TZ).year

@@ -40,19 +40,7 @@ from casefiles.models import (
     ViolationArticle,
     ViolationType,
 )
-
-
-class ReadOnlyAdminMixin:
-    """View only: these rows are written by the services (or are immutable records)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Party)

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
+from casefiles.kernel import case_lock, case_log_change
 from casefiles.models import (
     Case,
     CaseActivity,
@@ -31,10 +33,13 @@ from casefiles.models import (
     Reconsideration,
     UploadSession,
 )
+from casefiles.selectors import cases_visible_to
 from casefiles.storage import StorageError, Stored, get_store
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, TooLarge
 from core.hashchain import GENESIS, canonical, chain_breaks, chain_hash
-from workflow.states import TERMINAL_STATES, CaseState
+from law.states import TERMINAL_STATES, CaseState
+from notifications.models import Notification
+from notifications.services import Message, notifications_send
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 AV_KINDS = {Evidence.Kind.VIDEO, Evidence.Kind.AUDIO}
@@ -91,8 +96,6 @@ def custody_problems(evidence: Evidence) -> list[str]:
 
 
 def _lock_case_for_evidence(case_id: int, actor: User) -> Case:
-    from workflow.services import case_lock
-
     case = case_lock(case_id=case_id, actor=actor)
     if case.state in TERMINAL_STATES and case.state != CaseState.ARCHIVED:
         raise Conflict("案件已终结，不能再添加证据", reasons=[Reason("case_closed", "案件已终结")])
@@ -106,7 +109,6 @@ def _lock_case_for_evidence(case_id: int, actor: User) -> Case:
 
 
 def evidence_visible(*, evidence_id: int, actor: User) -> Evidence:
-    from casefiles.selectors import cases_visible_to
 
     evidence = (
         Evidence.objects.select_related("case", "activity")
@@ -237,8 +239,6 @@ def _finish(
     until = now + timedelta(days=retention_days)
     # Lock in the store first: if the database step then fails, the bytes are merely kept longer.
     get_store().lock(evidence.object_key, until=until, version_id=stored.version_id)
-    from workflow.services import case_lock, case_log_change
-
     with transaction.atomic():
         case = case_lock(case_id=evidence.case_id, actor=actor)
         evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
@@ -579,8 +579,6 @@ def evidence_retention_expire(*, today: date | None = None, now: datetime | None
 
 
 def _may_manage_retention(actor: User) -> None:
-    from accounts.roles import Role
-
     if not (
         actor.has_role(Role.LEGAL_REVIEWER) or actor.has_role(Role.AGENCY_HEAD) or actor.has_role(Role.ADMIN)
     ):
@@ -739,10 +737,6 @@ def evidence_verify_all(*, now: datetime | None = None) -> Iterator[IntegrityPro
 def evidence_integrity_run(*, now: datetime | None = None) -> int:
     """The scheduled re-verification: check every record and tell the administrators over each
     broken one. Each distinct problem is told once (a rerun finding the same fault is silent)."""
-    from accounts.roles import Role
-    from notifications.models import Notification
-    from notifications.services import Message, notifications_send
-
     problems = list(evidence_verify_all(now=now))
     if not problems:
         return 0

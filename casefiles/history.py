@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from accounts.models import User
-from casefiles.models import Case
+from casefiles.models import Case, CaseEvent
 from core.hashchain import GENESIS, canonical, chain_breaks, chain_hash
-from workflow.models import CaseEvent
 
 
 def history_append(

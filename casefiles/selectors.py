@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import User
-from accounts.selectors import visible_organisations
+from accounts.policy import AvActivity
+from accounts.selectors import organisation_policy, visible_organisations
 from casefiles.models import Case, CaseActivity, Evidence
 
 
@@ -42,8 +44,6 @@ def av_activities_covered(*, case: Case, kinds: Iterable[str]) -> list[tuple[Cas
 
 def av_coverage(*, case: Case) -> list[dict[str, object]]:
     """Each AV-list activity carried out in the case, and whether a verified recording covers it."""
-    from accounts.policy import AvActivity
-    from accounts.selectors import organisation_policy
 
     listed = organisation_policy(organisation=case.organisation).av_activities
     return [
@@ -56,3 +56,21 @@ def av_coverage(*, case: Case) -> list[dict[str, object]]:
         }
         for a, covered in av_activities_covered(case=case, kinds=listed)
     ]
+
+
+def officers_with_certificates(case: Case) -> list[User]:
+    """The case's officers (by id) with their certificates, read once per case instance: kept in
+    Django's prefetch cache, which setting the officers clears. The guards and the documents a step
+    issues read the same cache."""
+    if "officers" not in getattr(case, "_prefetched_objects_cache", {}):
+        prefetch_related_objects(
+            [case],
+            Prefetch("officers", queryset=User.objects.prefetch_related("certificates").order_by("pk")),
+        )
+    return sorted(case.officers.all(), key=lambda o: o.pk)
+
+
+def av_gaps(case: Case, policy: Any, kinds: tuple[str, ...] | None = None) -> list[CaseActivity]:
+    """Listed activities (of `policy.av_activities`) carried out in this case that have no verified audio/video record."""
+    listed = set(policy.av_activities) if kinds is None else set(kinds) & set(policy.av_activities)
+    return [a for a, covered in av_activities_covered(case=case, kinds=listed) if not covered]

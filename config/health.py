@@ -17,6 +17,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from casefiles.storage import get_store
+from config.celery import app
+
 BROKER_TIMEOUT_SECONDS = 3
 
 
@@ -30,16 +33,12 @@ def _database() -> str:
 def _broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager (no broker configured)"
-    from config.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
         return conn.as_uri()  # the password masked
 
 
 def _object_store() -> str:
-    from casefiles.storage import get_store
-
     return get_store().check_ready()
 
 

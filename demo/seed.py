@@ -52,6 +52,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count, Q
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Certificate, Organisation, User
@@ -61,16 +62,17 @@ from accounts.services import certificate_issue, organisation_create, user_creat
 from casefiles.catalogue.selectors import benchmark_level_for_fine
 from casefiles.catalogue.starter import starter_catalogue_load
 from casefiles.evidence import EvidenceMeta, evidence_upload
-from casefiles.models import Case, CaseActivity, Evidence, Inspection, Party, ViolationType
-from casefiles.penalties import Penalty
+from casefiles.models import Case, CaseActivity, Evidence, Hearing, Inspection, Party, ViolationType
 from casefiles.services import inspection_record, party_create
 from casefiles.validators import credit_code_check_char, id_number_check_char
 from core.errors import DomainError
+from demo.review import demo_review_seed
 from documents.services import document_generate
-from workflow import deadlines, services
-from workflow.calendar import add_calendar_days, add_working_days, is_working_day
-from workflow.models import Hearing
-from workflow.states import CaseState
+from law import periods
+from law.calendar import add_calendar_days, add_working_days, is_working_day
+from law.penalties import Penalty
+from law.states import CaseState
+from workflow import services
 
 S = CaseState
 YEAR = 2026
@@ -1225,7 +1227,7 @@ class _CaseScript:
         else:
             paid = add_calendar_days(case.decision_served_on, self.rng.randint(4, 12))
         paid = max(paid, self.clock.day)
-        surcharge = deadlines.surcharge(fine=fine, due_on=case.fine_due_on, paid_on=paid)
+        surcharge = periods.surcharge(fine=fine, due_on=case.fine_due_on, paid_on=paid)
         self.clock.goto(paid)
         self.fire(
             "close",
@@ -1286,8 +1288,6 @@ class _CaseScript:
 
 def demo_seed(*, password: str | None = None) -> DemoSummary:
     """Create the demo data unless it exists; return what is there afterwards."""
-    from django.test.utils import override_settings
-
     seeder = _Seeder()
     # The archived demo cases' electronic case files are assembled when first opened, not here.
     with override_settings(DOCUMENTS_ASSEMBLE_ON_ARCHIVE=False), transaction.atomic():
@@ -1297,8 +1297,6 @@ def demo_seed(*, password: str | None = None) -> DemoSummary:
         created = not seeder.exists()
         if created:
             seeder.year_of_work()
-        from review.demo import demo_review_seed  # issue 8: the finished cross-review campaign
-
         demo_review_seed(
             organisations=seeder.orgs,
             users=seeder.users,

@@ -29,9 +29,10 @@ from pypdf.errors import PdfReadError
 from reportlab.pdfgen import canvas
 
 from casefiles.models import Case, Evidence
-from casefiles.penalties import Penalty
 from documents.catalogue import STAGE_LABELS
 from documents.context import cn_date, penalty_text
+from documents.pdf import docx_to_pdf
+from law.penalties import Penalty
 
 CJK_FONT = "Noto Serif CJK SC"
 
@@ -335,8 +336,6 @@ def _numbered(pdf: PdfWriter) -> None:
 def assemble(*, cover: Cover, parts: list[Part], av_pdf: bytes, recordings: int, missing: list[str]) -> Built:
     """The file from its parts (the documents' PDFs converted beforehand with the AV list, in one
     LibreOffice run); placeholders for unreadable scans are converted here."""
-    from documents.pdf import docx_to_pdf
-
     # 1. Every document's pages: converted documents, readable scans, placeholders for the rest.
     placeholders: dict[str, bytes] = {}
     bodies: list[tuple[Part, bytes | None]] = []

@@ -16,9 +16,13 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.policy import AvActivity, Policy
-from casefiles.models import Case, Evidence, Party
-from casefiles.penalties import Penalty
+from casefiles.models import Case, Evidence, LegalCheck, Party
+from casefiles.selectors import officers_with_certificates as case_officers
 from documents.catalogue import BY_CODE
+from documents.selectors import latest_document
+from law.findings import RESULT_LABELS
+from law.penalties import Penalty
+from law.predicates import certificate_valid
 
 Context = dict[str, Any]
 
@@ -144,17 +148,11 @@ class Source:
     record: Any = None
 
 
-def _officers(case: Case, on: date) -> list[Any]:
-    # Shared with the guards of the step issuing the document (one read per case instance).
-    from workflow.guards import officers_with_certificates
-
-    return officers_with_certificates(case)
-
-
 def officers_with_certificates(case: Case, on: date) -> str:
     parts = []
-    for officer in _officers(case, on):
-        valid = [c.number for c in officer.certificates.all() if c.valid_from <= on <= c.valid_to]
+    # Shared with the guards of the step issuing the document (one read per case instance).
+    for officer in case_officers(case):
+        valid = [c.number for c in officer.certificates.all() if certificate_valid(c, on)]
         parts.append(f"{officer}（执法证号：{valid[0]}）" if valid else f"{officer}（执法证无效）")
     return "、".join(parts)
 
@@ -185,7 +183,7 @@ def common(src: Source) -> Context:
         "penalty_basis": vt.penalty_basis if vt else "",
         "facts": sentence(case.facts),
         "facts_lines": lines(case.facts),
-        "officers": _names(_officers(case, src.issued_on)),
+        "officers": _names(case_officers(case)),
         "officers_with_certificates": officers_with_certificates(case, src.issued_on),
         "filed_date": cn_date(case.filed_at),
     }
@@ -246,7 +244,7 @@ def inspection_record(src: Source) -> Context:
     content = data.get("content") or (inspection.notes if inspection else "") or case.facts
     violations = inspection.violations_found if inspection else 0
     ordered = bool(inspection and inspection.rectification_order)
-    inspectors = list(inspection.officers.all()) if inspection else _officers(case, src.issued_on)
+    inspectors = list(inspection.officers.all()) if inspection else case_officers(case)
     return {
         "inspected_at": cn_datetime(when) if isinstance(when, datetime) else cn_date(when),
         "place": place,
@@ -261,7 +259,7 @@ def inquiry_record(src: Source) -> Context:
     case, data = src.case, src.data
     activity = case.activities.filter(kind=AvActivity.INQUIRY).order_by("-occurred_at").first()
     when = data.get("inquired_at") or (activity.occurred_at if activity else None)
-    officers = _officers(case, src.issued_on)
+    officers = case_officers(case)
     party = case.party
     default_person = (party.legal_representative or party.name) if party else ""
     return {
@@ -308,9 +306,6 @@ def investigation_report(src: Source) -> Context:
 
 
 def legal_opinion(src: Source) -> Context:
-    from workflow.models import LegalCheck
-    from workflow.precheck import RESULT_LABELS
-
     check = src.record
     conclusions = dict(LegalCheck.Conclusion.choices)
     return {
@@ -384,8 +379,6 @@ def deliberation_record(src: Source) -> Context:
 
 
 def _decision_lines(src: Source, penalty: Penalty) -> list[str]:
-    from documents.selectors import latest_document
-
     case = src.case
     you = "你单位" if case.party is None or case.party.kind == Party.Kind.ENTITY else "你"
     out = [f"经查，{you}{sentence(case.facts)}"]
@@ -443,8 +436,6 @@ def penalty_decision(src: Source) -> Context:
 
 
 def service_receipt(src: Source) -> Context:
-    from documents.selectors import latest_document
-
     case, data = src.case, src.data
     served = latest_document(case=case, doc_type=data.get("served_type", ""))
     name = served.title if served else BY_CODE[data.get("served_type", "penalty_decision")].name

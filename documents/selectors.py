@@ -13,9 +13,10 @@ from django.db.models import QuerySet
 
 from accounts.policy import AvActivity, Policy
 from accounts.selectors import organisation_policy
-from casefiles.models import Case
+from casefiles.models import Case, CaseEvent
 from documents.catalogue import BY_CODE, CATALOGUE, POSITION, STAGE_INDEX, STAGE_LABELS
 from documents.models import CaseDocument, CaseFile, DocumentTemplate
+from law.predicates import hearing_right_applies
 
 PRESENT = (CaseDocument.Source.GENERATED, CaseDocument.Source.UPLOADED)
 
@@ -54,9 +55,6 @@ def legal_opinion_stage(check_stage: str) -> str:
 
 def required_documents(*, case: Case, policy: Policy | None = None) -> list[Requirement]:
     """The documents the path this case actually took requires, in statutory order."""
-    from workflow.guards import hearing_right_applies
-    from workflow.models import CaseEvent
-
     if case.procedure == Case.Procedure.SUMMARY:
         return [_requirement("onsite_decision")] if case.decided_at else []
     policy = policy or organisation_policy(organisation=case.organisation)

@@ -30,10 +30,12 @@ from accounts.policy import Policy
 from accounts.roles import Role
 from accounts.selectors import organisation_policy
 from casefiles.evidence import EvidenceMeta, evidence_upload
+from casefiles.kernel import case_lock, case_log_change
 from casefiles.models import Case, Evidence
 from casefiles.services import number_next
 from casefiles.storage import StorageError, get_store
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, TooLarge
+from core.queue import enqueue_on_commit
 from documents import casefile as assembly
 from documents.catalogue import BY_CODE, CHOICES, ON_REQUEST, DocType
 from documents.context import Source, build_context, sample_context
@@ -48,7 +50,8 @@ from documents.selectors import (
     required_documents,
     template_for,
 )
-from workflow.states import CaseState
+from law.predicates import hearing_right_applies
+from law.states import CaseState
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +153,6 @@ def documents_issue(
     """Issue the documents a step decides (called by workflow.steps inside the transition, after the
     step recorded its input). `doc_types` entries are catalogue codes, "service_receipt:notice" for
     a keyed one. Records that already have their document (a legal check, a deliberation) are skipped."""
-    from workflow.guards import hearing_right_applies
-
     issued = []
     for spec in doc_types:
         code, _, key = spec.partition(":")
@@ -227,8 +228,6 @@ INPUTS: dict[str, type[forms.Form]] = {
 
 
 def _lock_for_documents(case_id: int, actor: User, *, roles: tuple[str, ...] = (Role.OFFICER,)) -> Case:
-    from workflow.services import case_lock
-
     case = case_lock(case_id=case_id, actor=actor)
     if case.state == CaseState.ARCHIVED:
         raise Conflict("案件已归档，案卷不可更改", reasons=[Reason("case_archived", "案件已归档")])
@@ -256,8 +255,6 @@ def _known_type(doc_type: str) -> DocType:
 
 
 def _log(case: Case, *, actor: User, what: str, now: datetime, document: CaseDocument) -> None:
-    from workflow.services import case_log_change
-
     data = {"document": document.pk, "doc_type": document.doc_type, "source": document.source}
     if document.number:
         data["number"] = document.number
@@ -666,8 +663,6 @@ def casefile_assemble(*, case_id: int, now: datetime | None = None) -> CaseFile:
     statutory order, the audio-video list with SHA-256, the remarks sheet, page numbers on every
     page; store it in object storage, locked for its retention period, and record its hash in the
     case history. Safe to run twice: a case has one file."""
-    from workflow.services import case_log_change
-
     now = now or timezone.now()
     started = time.monotonic()
     with transaction.atomic():
@@ -789,12 +784,7 @@ def casefile_queue(*, case_id: int) -> None:
     if not settings.DOCUMENTS_ASSEMBLE_ON_ARCHIVE:
         return
 
-    def enqueue() -> None:
-        from documents.tasks import assemble_casefile
-
-        assemble_casefile.delay(case_id)
-
-    transaction.on_commit(enqueue, robust=True)
+    enqueue_on_commit("documents.tasks.assemble_casefile", case_id, robust=True)
 
 
 def checklist_summary(*, case: Case) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The case states of SPEC §4. The codes are stable: API, database and tests use them as written."""
+"""The case states of SPEC §4: the stages of the procedure the 行政处罚法 lays down. The codes are stable: API, database and tests use them as written."""
 
 from django.db import models
 
@@ -57,3 +57,37 @@ AFTER_DECISION = frozenset(
         CaseState.ARCHIVED,
     }
 )
+
+
+# --- the kinds the law distinguishes (the case and party models take their choices from here) -----
+
+
+class PartyKind(models.TextChoices):
+    """公民 or 法人、其他组织: the law sets different limits for each (e.g. Art. 51, Art. 63)."""
+
+    ENTITY = "entity", "单位"
+    INDIVIDUAL = "individual", "个人"
+
+
+class Procedure(models.TextChoices):
+    """简易程序 (Art. 51–53) or 普通程序 (Art. 54–65)."""
+
+    GENERAL = "general", "普通程序"
+    SUMMARY = "summary", "简易程序"
+
+
+class DecisionKind(models.TextChoices):
+    """What the investigation ends in (Art. 57)."""
+
+    PENALTY = "penalty", "给予行政处罚"
+    NO_PENALTY = "no_penalty", "不予行政处罚"
+    TRANSFER = "transfer", "移送其他机关"
+
+
+class ExecutionOutcome(models.TextChoices):
+    """How a decision was carried out (Art. 66–73)."""
+
+    PAID = "paid", "已缴纳"
+    WAIVED = "waived", "依法减免"
+    ENFORCEMENT = "enforcement", "申请法院强制执行"
+    NOTHING_TO_PAY = "nothing_to_pay", "无罚没款项"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.queue import enqueue_on_commit
 from notifications.models import Notification
 
 
@@ -47,9 +48,7 @@ def notifications_send(*, messages: Iterable[Message], now: datetime | None = No
                 created.append(notification)
         ids = [n.pk for n in created if n.user.email]
         if ids and settings.EMAIL_NOTIFICATIONS:
-            from notifications.tasks import deliver_emails
-
-            transaction.on_commit(lambda: deliver_emails.delay([*ids]))
+            enqueue_on_commit("notifications.tasks.deliver_emails", [*ids])
     return created
 
 

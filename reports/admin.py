@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from casefiles.admin import ReadOnlyAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from reports.models import AnnualBaseline, ReportRun
 
 

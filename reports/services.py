@@ -30,8 +30,10 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.selectors import user_can_see_organisation
 from core.errors import Forbidden, InvalidInput, NotFound, Reason
+from core.queue import enqueue_on_commit
 from reports.models import MAX_YEAR, MIN_YEAR, ReportRun
 from reports.selectors import annual_case_count, annual_report
+from reports.word import render_annual_report_docx
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +99,9 @@ def report_run_request(
         created_at=now or timezone.now(),
     )
 
-    def enqueue() -> None:
-        from reports.tasks import generate_annual_report
-
-        generate_annual_report.delay(run.pk)
-
     # robust: a broker that is down must not turn a committed request into an error; the run stays
     # queued and the failure is logged.
-    transaction.on_commit(enqueue, robust=True)
+    enqueue_on_commit("reports.tasks.generate_annual_report", run.pk, robust=True)
     return run
 
 
@@ -133,8 +130,6 @@ def report_run_execute(*, run_id: int, now: datetime | None = None) -> ReportRun
             report = annual_report(organisation=run.organisation, year=run.year)
             finished = now or timezone.now()
             if run.format == ReportRun.Format.DOCX:
-                from reports.word import render_annual_report_docx
-
                 run.document = render_annual_report_docx(report=report, generated_at=finished)
             run.status = ReportRun.Status.DONE
             run.result = report
@@ -166,8 +161,6 @@ def annual_docx_deliver(
     Asking again while a run of the same report for the same person is still queued or running
     returns that run rather than starting another one.
     """
-    from reports.word import render_annual_report_docx
-
     report_reader_check(user=actor)
     if not user_can_see_organisation(user=actor, organisation_id=organisation.pk):
         raise NotFound("机构不存在")

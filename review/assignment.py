@@ -26,10 +26,9 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from casefiles.models import Case
+from casefiles.models import Case, CaseEvent, Hearing, LegalCheck
 from core.errors import Reason
 from review.models import Campaign
-from workflow.models import CaseEvent, Hearing, LegalCheck
 
 CONFLICT_LABELS = {
     "handler": "本案承办人员",

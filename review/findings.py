@@ -31,14 +31,17 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from accounts.policy import AvActivity
+from django.utils import timezone
+
 from accounts.selectors import organisation_policy
-from casefiles.models import Case
-from casefiles.selectors import av_activities_covered
+from casefiles.models import Case, LegalCheck
+from core.dates import local_date
+from documents.selectors import casefile_findings, missing_documents, missing_labels
+from law import rules as law_rules
+from law.findings import FAIL
 from workflow import checklist
-from workflow.deadlines import local_date
-from workflow.models import LegalCheck
-from workflow.precheck import FAIL
+from workflow.context import StepContext
+from workflow.precheck import POINT_OF_RULE
 
 
 @dataclass(frozen=True)
@@ -70,14 +73,25 @@ def findings_for(case: Case) -> list[AutoFinding]:
     return found
 
 
+def _law_context(case: Case) -> StepContext:
+    """The file judged as it stands today under its organisation's rules, by no one in particular."""
+    return StepContext(
+        actor=None,  # type: ignore[arg-type]
+        now=timezone.now(),
+        policy=organisation_policy(organisation=case.organisation),
+        data={},
+    )
+
+
 @finding_source("av_records")
 def av_record_findings(case: Case) -> list[AutoFinding]:
-    listed = organisation_policy(organisation=case.organisation).av_activities
-    gaps = [a for a, covered in av_activities_covered(case=case, kinds=listed) if not covered]
-    if not gaps:
+    """The law's rule av_record_missing (law.rules), one occurrence per activity without a record."""
+    ctx = _law_context(case)
+    verdict = law_rules.get("av_record_missing")(case, ctx)
+    if not verdict.failed:
         return []
-    what = "、".join(f"{AvActivity.LABELS[a.kind]}（{local_date(a.occurred_at):%Y-%m-%d}）" for a in gaps)
-    return [AutoFinding("av_record_missing", f"以下执法活动没有已校验的音像记录：{what}", len(gaps))]
+    gaps = ctx.facts.av_gaps(case, ctx.policy)
+    return [AutoFinding("av_record_missing", verdict.message, len(gaps))]
 
 
 @finding_source("deadlines")
@@ -99,6 +113,13 @@ def deadline_findings(case: Case) -> list[AutoFinding]:
         found.append(AutoFinding("publication_late", f"行政处罚决定{published}公示，超过公示期限"))
     return found
 
+
+# Rules of law.rules that a closed file can still be judged by (the others concern a stage that passed).
+RULES_JUDGED_ON_THE_FILE = (
+    "penalty_heavier_than_notice",
+    "officers_uncertified_when_acting",
+    "criminal_suspicion",
+)
 
 # Measured directly (and more precisely) by the sources above: not repeated from the pre-check.
 PRECHECK_COVERED_ELSEWHERE = frozenset({"av_records", "deadline"})
@@ -123,13 +144,25 @@ def precheck_findings(case: Case) -> list[AutoFinding]:
                 f"{check.get_stage_display()}自动预审“{finding.get('title', rule)}”不通过："
                 f"{finding.get('detail', '')}{reason}",
             )
+    # The rules that still hold of a closed file, judged now: a failure no legal check recorded (a
+    # decision heavier than the notice, officers without a certificate when they acted, a suspected
+    # crime settled with a fine) is suggested under the pre-check point the standard names.
+    ctx = _law_context(case)
+    for rule_code in RULES_JUDGED_ON_THE_FILE:
+        point = POINT_OF_RULE[rule_code]
+        if f"precheck.{point}" in found:
+            continue
+        verdict = law_rules.get(rule_code)(case, ctx)
+        if verdict.failed:
+            rule = law_rules.get(rule_code)
+            found[f"precheck.{point}"] = AutoFinding(
+                f"precheck.{point}", f"{rule.title}（{rule.article}）：{verdict.message}"
+            )
     return list(found.values())
 
 
 @finding_source("checklist")
 def checklist_findings(case: Case) -> list[AutoFinding]:
-    from documents.selectors import missing_documents, missing_labels
-
     policy = dataclasses.replace(organisation_policy(organisation=case.organisation), av_activities=())
     items = checklist.missing_items(case, policy)
     for label in missing_labels(missing_documents(case=case, policy=policy)):
@@ -140,6 +173,4 @@ def checklist_findings(case: Case) -> list[AutoFinding]:
 
 @finding_source("documents")
 def documents_findings(case: Case) -> list[AutoFinding]:
-    from documents.selectors import casefile_findings
-
     return [AutoFinding(f"documents.{f.code}", f.detail) for f in casefile_findings(case)]

@@ -26,7 +26,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from casefiles.models import Case
-from workflow.states import CaseState
+from law.states import CaseState
 
 # Closing dates are Beijing dates whatever the deployment's TIME_ZONE (as the §9 statistics).
 REVIEW_TZ = ZoneInfo("Asia/Shanghai")

@@ -11,15 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.services import certificate_issue, organisation_create, user_create
 from casefiles.evidence import EvidenceMeta, evidence_upload
 from casefiles.models import Case, CaseActivity, Evidence, Party, ViolationType
-from casefiles.penalties import Penalty
 from casefiles.services import party_create, violation_type_upsert
 from casefiles.validators import credit_code_check_char, id_number_check_char
+from law.penalties import Penalty
 from workflow import services
 
 _seq = itertools.count(1)
@@ -132,6 +133,29 @@ class World:
             now=now,
         )
 
+    def case_of(
+        self,
+        title: str,
+        *,
+        actor: User | None = None,
+        organisation: Organisation | None = None,
+        origin: str = Case.Origin.INSPECTION,
+        officers: list[User] | None = None,
+        now: datetime | None = None,
+    ) -> Case:
+        """A case recorded with no more than the form requires: a title, a new entity as the party, the
+        violation type and two handlers."""
+        return services.case_create(
+            actor=actor or self.officer1,
+            organisation=organisation or self.district,
+            title=title,
+            origin=origin,
+            party=entity(),
+            violation_type=self.vt,
+            officers=officers or [self.officer1, self.officer2],
+            now=now,
+        )
+
     def fire(self, case: Case, code: str, actor: User, now: datetime, **data: Any) -> Case:
         return services.case_transition(case_id=case.pk, transition=code, actor=actor, data=data, now=now)
 
@@ -139,6 +163,49 @@ class World:
         return services.case_update_details(
             case_id=case.pk, actor=self.officer1, changes={"proposed_penalty": Penalty(**penalty)}, now=now
         )
+
+    def schedule_hearing(
+        self,
+        case: Case,
+        now: datetime,
+        hearing_date: str,
+        *,
+        place: str = "听证室",
+        hearing_officer: User | None = None,
+    ) -> Case:
+        """The officer notifies the party, on the day of `now`, of the hearing on `hearing_date`."""
+        return self.fire(
+            case,
+            "schedule_hearing",
+            self.officer1,
+            now,
+            notified_on=f"{now:%Y-%m-%d}",
+            hearing_date=hearing_date,
+            place=place,
+            hearing_officer=(hearing_officer or self.hearing_officer).pk,
+        )
+
+    def hold_hearing(
+        self,
+        case: Case,
+        recorded: datetime,
+        now: datetime,
+        *,
+        recording: bytes = b"hearing recording",
+        **data: Any,
+    ) -> Case:
+        """The hearing's recording is uploaded, then the officer records the hearing as held that day."""
+        case.refresh_from_db()
+        add_hearing_av(self, case, recorded, recording)
+        return self.fire(case, "hold_hearing", self.officer1, now, held_on=f"{recorded:%Y-%m-%d}", **data)
+
+
+def client_for(actor: User | None) -> APIClient:
+    """An API client, authenticated as `actor` (anonymous for None)."""
+    client = APIClient()
+    if actor is not None:
+        client.force_authenticate(actor)
+    return client
 
 
 def upload(
@@ -171,6 +238,11 @@ def upload(
         ),
         now=when,
     )
+
+
+def add_hearing_av(w: World, case: Case, when: datetime, content: bytes = b"hearing recording") -> None:
+    """The recording of the case's scheduled hearing."""
+    upload(case, w.officer1, content, title="听证录像", activity=case.hearing.activity, when=when)
 
 
 def inquiry_record(w: World, case: Case, when: datetime | None = None, **data: Any) -> Any:

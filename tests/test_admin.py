@@ -15,12 +15,11 @@ from django.urls import reverse
 
 from accounts.models import Organisation, User
 from accounts.policy import AvActivity
-from casefiles.models import Case, Inspection, Party
+from casefiles.models import Case, CaseEvent, Inspection, Party, Vote
 from casefiles.services import inspection_record
 from tests.factories import World, at, entity, upload
 from workflow import services
 from workflow.machine import CaseFlow
-from workflow.models import CaseEvent, Vote
 
 pytestmark = pytest.mark.django_db
 

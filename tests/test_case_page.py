@@ -4,8 +4,7 @@ deliberation, and what this user may do now — with the reasons a blocked step 
 import pytest
 from django.test import Client
 
-from tests.factories import World, at, user
-from tests.workflow.test_case_paths import add_hearing_av
+from tests.factories import World, add_hearing_av, at, user
 from tests.workflow.test_deliberation import conclude, sitting
 from tests.workflow.test_guards import hearing_case, to_deliberation
 
@@ -46,16 +45,7 @@ def test_the_case_page_shows_the_legal_check_and_the_deliberation(world: World) 
 def test_the_case_page_shows_the_hearing_and_hides_other_districts_cases(world: World) -> None:
     w = world
     case = hearing_case(w)
-    w.fire(
-        case,
-        "schedule_hearing",
-        w.officer1,
-        at(2026, 3, 12),
-        notified_on="2026-03-12",
-        hearing_date="2026-03-23",
-        place="区应急管理局听证室",
-        hearing_officer=w.hearing_officer.pk,
-    )
+    w.schedule_hearing(case, at(2026, 3, 12), "2026-03-23", place="区应急管理局听证室")
     add_hearing_av(w, case, at(2026, 3, 23))
     html = page(w.head, case)
     assert "区应急管理局听证室" in html and "hearing_officer" in html

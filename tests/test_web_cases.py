@@ -9,12 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from casefiles.models import Case, CaseActivity, Inspection
+from casefiles.models import Case, CaseActivity, CaseEvent, Inspection
+from law.states import CaseState as S
 from tests.factories import World, at, credit_code, entity, user
 from tests.workflow.test_guards import to_investigating
-from workflow.models import CaseEvent
 from workflow.services import case_create
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 
@@ -118,37 +117,21 @@ def test_a_case_is_opened_from_an_inspection_with_its_party_and_officers(world: 
     prefilled = client.get(f"/cases/new/?inspection={inspection.pk}").content.decode()
     assert 'value="丙化工有限公司"' in prefilled and "未开展安全培训" in prefilled
     assert client.get("/cases/new/?inspection=999999").status_code == 404
-    one_officer = client.post(
-        "/cases/new/",
-        {
-            "inspection": inspection.pk,
-            "organisation": w.district.pk,
-            "procedure": "general",
-            "origin": "inspection",
-            "title": "未开展安全生产教育培训",
-            "party_kind": "entity",
-            "party_name": "丙化工有限公司",
-            "party_credit_code": code,
-            "violation_type": w.vt.pk,
-            "officers": [w.officer1.pk, w.head.pk],
-        },
-    )
+    case_form = {
+        "inspection": inspection.pk,
+        "organisation": w.district.pk,
+        "procedure": "general",
+        "origin": "inspection",
+        "title": "未开展安全生产教育培训",
+        "party_kind": "entity",
+        "party_name": "丙化工有限公司",
+        "party_credit_code": code,
+        "violation_type": w.vt.pk,
+        "officers": [w.officer1.pk, w.officer2.pk],
+    }
+    one_officer = client.post("/cases/new/", {**case_form, "officers": [w.officer1.pk, w.head.pk]})
     assert one_officer.status_code == 400 and "不在可用的选项中" in one_officer.content.decode()
-    response = client.post(
-        "/cases/new/",
-        {
-            "inspection": inspection.pk,
-            "organisation": w.district.pk,
-            "procedure": "general",
-            "origin": "inspection",
-            "title": "未开展安全生产教育培训",
-            "party_kind": "entity",
-            "party_name": "丙化工有限公司",
-            "party_credit_code": code,
-            "violation_type": w.vt.pk,
-            "officers": [w.officer1.pk, w.officer2.pk],
-        },
-    )
+    response = client.post("/cases/new/", case_form)
     case = Case.objects.get(inspection=inspection)
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
     assert case.party == inspection.party and case.state == S.DRAFT

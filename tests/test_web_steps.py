@@ -9,12 +9,11 @@ import re
 import pytest
 from django.test import Client
 
-from casefiles.models import Case
+from casefiles.models import Case, CaseEvent, Deliberation, LegalCheck, Vote
+from law.states import CaseState as S
 from tests.factories import World, at
 from tests.workflow.test_deliberation import sitting
 from tests.workflow.test_guards import to_deliberation, to_investigating, to_notice
-from workflow.models import CaseEvent, Deliberation, LegalCheck, Vote
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 
@@ -240,9 +239,9 @@ def test_every_step_of_the_table_has_a_page_built_from_its_own_form(world: World
     in their editors), with the submit button named after the step."""
     from django.template.loader import render_to_string
 
+    from law.findings import Finding
     from web import steps as web_steps
     from web.case_views import step_context
-    from workflow.precheck import Finding
     from workflow.steps import STEPS
 
     case = to_deliberation(world)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,25 +16,17 @@ from django.utils import timezone
 
 from accounts.selectors import visible_organisations
 from casefiles.models import Case
-from casefiles.penalties import Penalty
+from casefiles.services import PartyInvalid
 from core.errors import DomainError, InvalidInput, NotFound
+from law.penalties import Penalty
 from web import steps as web_steps
-from web.diagram import case_diagram
-from web.errors import show_on_form, status_of
+from web.case_page import render_case_page
+from web.errors import case_or_404, show_on_form, status_of
 from web.forms import ActivityForm, CaseCreateForm, CaseDetailsForm, CaseFilterForm
-from web.parties import party_from_form
-from web.selectors import case_for_page, case_search, inspections_visible_to, timeline
+from web.selectors import case_search, inspections_visible_to
 from workflow import services as workflow
-from workflow.services import EDITABLE_STATES
 
 PAGE_SIZE = 30
-
-
-def _case_or_404(request: HttpRequest, pk: int) -> Case:
-    case = case_for_page(user=request.user, pk=pk)
-    if case is None:
-        raise Http404("案件不存在")
-    return case
 
 
 def _case_url(case: Case, anchor: str = "") -> str:
@@ -63,70 +54,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case page: where it stands, what this user may do now (and why not), its particulars,
     penalty, legal checks, hearing, deliberations, documents, evidence with the player, history."""
-    return render_case_page(request, _case_or_404(request, pk))
-
-
-def render_case_page(
-    request: HttpRequest, case: Case, *, status: int = 200, documents: dict[str, Any] | None = None
-) -> HttpResponse:
-    """The case page; a document form the service refused is passed in `documents` to be shown
-    with its errors (web.document_views)."""
-    from casefiles.models import Evidence
-    from casefiles.selectors import av_coverage
-    from workflow.models import Hearing, LegalCheck
-    from workflow.precheck import RESULT_LABELS
-    from workflow.selectors import deliberations_of, legal_checks_of
-
-    today = timezone.localdate()
-    conclusions = dict(LegalCheck.Conclusion.choices)
-    checks = list(legal_checks_of(case=case))
-    for check in checks:
-        check.point_rows = [
-            {**p, "conclusion_label": conclusions.get(p["conclusion"], p["conclusion"])} for p in check.points
-        ]
-    findings = [
-        {**f.as_dict(), "label": RESULT_LABELS[f.result]}
-        for f in workflow.case_precheck(case_id=case.pk, actor=request.user)
-    ]
-    officers = [
-        {
-            "user": o,
-            "certificates": [c for c in o.certificates.all() if c.valid_from <= today <= c.valid_to],
-        }
-        for o in case.officers.all()
-    ]
-    activities = list(case.activities.order_by("occurred_at", "pk"))
-    from web.document_views import documents_context
-
-    return render(
-        request,
-        "web/case.html",
-        {
-            "case": case,
-            "today": today,
-            "diagram": case_diagram(case),
-            "transitions": workflow.case_available_transitions(case=case, actor=request.user),
-            "editable": case.state in EDITABLE_STATES,
-            "officers": officers,
-            "penalties": {
-                "proposed": Penalty.from_json(case.proposed_penalty),
-                "noticed": Penalty.from_json(case.noticed_penalty) if case.noticed_penalty else None,
-                "decided": Penalty.from_json(case.decided_penalty) if case.decided_penalty else None,
-            },
-            "findings": findings,
-            "checks": checks,
-            "hearing": Hearing.objects.filter(case=case).select_related("hearing_officer").first(),
-            "deliberations": deliberations_of(case=case),
-            "evidence": Evidence.objects.filter(case=case)
-            .select_related("activity", "officer")
-            .order_by("pk"),
-            "coverage": av_coverage(case=case),
-            "activities": activities,
-            "history": timeline(case=case),
-            **documents_context(case, request.user, **(documents or {})),
-        },
-        status=status,
-    )
+    return render_case_page(request, case_or_404(request, pk))
 
 
 # --- opening a case, editing it, recording an activity ------------------------------------------------------
@@ -160,20 +88,22 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():  # a new party and the case land together or not at all
-                party = party_from_form(form, inspection.party if inspection else None)
-                case = workflow.case_create(
-                    actor=request.user,
-                    organisation=data["organisation"],
-                    title=data["title"],
-                    origin=data["origin"],
-                    procedure=data["procedure"],
-                    party=party,
-                    violation_type=data["violation_type"],
-                    inspection=inspection,
-                    facts=data["facts"],
-                    officers=data["officers"],
-                )
+            # A new party is created with the case by the service, in its transaction.
+            case = workflow.case_create(
+                actor=request.user,
+                organisation=data["organisation"],
+                title=data["title"],
+                origin=data["origin"],
+                procedure=data["procedure"],
+                party=form.party_ref(inspection.party if inspection else None),
+                violation_type=data["violation_type"],
+                inspection=inspection,
+                facts=data["facts"],
+                officers=data["officers"],
+            )
+        except PartyInvalid as exc:  # keyed by the party's fields, which the form prefixes
+            show_on_form(form, exc, prefix="party_")
+            status = status_of(exc)
         except (DomainError, ValidationError) as exc:
             show_on_form(form, exc)
             status = status_of(exc)
@@ -189,23 +119,25 @@ def case_create(request: HttpRequest) -> HttpResponse:
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """修改案情 (drafting or investigating, by a handler): facts, party, violation type, the proposed
     penalty, the handlers, criminal suspicion."""
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     organisations = visible_organisations(user=request.user)
     form = CaseDetailsForm(request.POST or None, case=case, organisations=organisations)
     status = 200
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
+        if form.party_changed():
+            changes["party"] = form.party_ref()
         try:
-            with transaction.atomic():
-                if form.party_changed():
-                    changes["party"] = party_from_form(form, None)
-                if changes:
-                    workflow.case_update_details(
-                        case_id=case.pk,
-                        actor=request.user,
-                        changes=changes,
-                        expected_version=form.cleaned_data["expected_version"],
-                    )
+            if changes:
+                workflow.case_update_details(
+                    case_id=case.pk,
+                    actor=request.user,
+                    changes=changes,
+                    expected_version=form.cleaned_data["expected_version"],
+                )
+        except PartyInvalid as exc:
+            show_on_form(form, exc, prefix="party_")
+            status = status_of(exc)
         except (DomainError, ValidationError) as exc:
             show_on_form(form, exc)
             status = status_of(exc)
@@ -220,7 +152,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     """登记执法活动 (those on the AV list then need a verified recording)."""
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     form = ActivityForm(request.POST or None, initial={"occurred_at": timezone.localtime().replace(second=0)})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -252,7 +184,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 def case_step(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """One step of the workflow: its form (the step's own), the reasons it is blocked, and firing it
     through workflow.services.case_transition — the only way a case changes."""
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     step = web_steps.step_of(case, code)
     if step is None:
         return render(

@@ -17,6 +17,7 @@ OPTIONAL_PAGES = (
         ("review-home",),
         (Role.CASEFILE_REVIEWER, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD, Role.ADMIN),
     ),
+    ("law_url", ("law-table",), (Role.LEGAL_REVIEWER, Role.CASEFILE_REVIEWER, Role.AGENCY_HEAD, Role.ADMIN)),
 )
 
 

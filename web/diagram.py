@@ -12,9 +12,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from casefiles.models import Case
-from workflow.models import CaseEvent
-from workflow.states import CaseState as S
+from casefiles.models import Case, CaseEvent
+from law.states import CaseState as S
 
 GENERAL_PATH = (
     S.DRAFT,

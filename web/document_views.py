@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,77 +15,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from casefiles.models import Case
 from core.errors import DomainError, NotFound
 from documents import services as documents
-from documents.catalogue import BY_CODE, STAGE_LABELS
+from documents.catalogue import BY_CODE
 from documents.models import CaseDocument
-from documents.selectors import casefile_of, documents_of, missing_documents, required_documents
-from web.errors import show_on_form, status_of
-from web.forms import DateInput, DateTimeInput, DocumentUploadForm, NotApplicableForm
-from web.selectors import case_for_page
-
-# The field records an officer makes on request (现场检查记录, 询问笔录, 责令限期整改指令书).
-FIELD_RECORDS = tuple(documents.INPUTS)
-
-
-def _case_or_404(request: HttpRequest, pk: int) -> Case:
-    case = case_for_page(user=request.user, pk=pk)
-    if case is None:
-        raise Http404("案件不存在")
-    return case
-
-
-def record_form(doc_type: str, data: Any = None) -> forms.Form:
-    form = documents.INPUTS[doc_type](data=data, prefix=doc_type, label_suffix="")
-    for f in form.fields.values():
-        if isinstance(f, forms.DateTimeField):
-            f.widget = DateTimeInput()
-        elif isinstance(f, forms.DateField):
-            f.widget = DateInput()
-        elif f.max_length and f.max_length > 1000:
-            f.widget = forms.Textarea(attrs={"rows": 4})
-    return form
-
-
-def _requirement_choices(case: Case) -> list[tuple[str, str]]:
-    return [
-        (f"{r.doc_type}|{r.key}", f"{r.label}（{STAGE_LABELS[r.stage]}）")
-        for r in required_documents(case=case)
-    ] or [(f"{code}|", BY_CODE[code].name) for code in FIELD_RECORDS]
-
-
-def documents_context(case: Case, user: User, **overrides: Any) -> dict[str, Any]:
-    """What the documents section of the case page shows (shared with the document views' errors)."""
-    missing = missing_documents(case=case)
-    context = {
-        "documents": documents_of(case=case),
-        "missing_documents": [
-            {
-                "value": f"{r.doc_type}|{r.key}",
-                "label": r.label,
-                "stage": STAGE_LABELS[r.stage],
-                "required_by": "结案" if r.required_by == "close" else "归档",
-                "on_request": r.doc_type in FIELD_RECORDS,
-            }
-            for r in missing
-        ],
-        "casefile": casefile_of(case=case),
-        "record_forms": [(code, BY_CODE[code].name, record_form(code)) for code in FIELD_RECORDS],
-        "upload_form": DocumentUploadForm(requirements=_requirement_choices(case)),
-        "na_form": NotApplicableForm(),
-    }
-    context.update(overrides)
-    return context
+from web.case_page import FIELD_RECORDS, record_form, render_case_page, requirement_choices
+from web.errors import case_or_404, show_on_form, status_of
+from web.forms import DocumentUploadForm, NotApplicableForm
 
 
 def _refused(
     request: HttpRequest, case: Case, exc: DomainError | ValidationError, **forms_: Any
 ) -> HttpResponse:
     """Back to the case page with the refusal shown on the form that was sent."""
-    from web.case_views import render_case_page
-
     return render_case_page(request, case, status=status_of(exc), documents=forms_)
 
 
@@ -97,7 +39,7 @@ def _back(case: Case) -> HttpResponse:
 @login_required
 @require_POST
 def document_generate(request: HttpRequest, pk: int, doc_type: str) -> HttpResponse:
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     if doc_type not in BY_CODE:
         raise Http404("没有这种文书")
     form = record_form(doc_type, request.POST) if doc_type in FIELD_RECORDS else None
@@ -125,8 +67,8 @@ def document_generate(request: HttpRequest, pk: int, doc_type: str) -> HttpRespo
 @login_required
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_or_404(request, pk)
-    form = DocumentUploadForm(request.POST, request.FILES, requirements=_requirement_choices(case))
+    case = case_or_404(request, pk)
+    form = DocumentUploadForm(request.POST, request.FILES, requirements=requirement_choices(case))
     if not form.is_valid():
         return _refused(request, case, ValidationError("输入有误"), upload_form=form, open_upload=True)
     doc_type, _, key = form.cleaned_data["requirement"].partition("|")
@@ -156,7 +98,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_not_applicable(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     form = NotApplicableForm(request.POST)
     if form.is_valid():
         doc_type, _, key = form.cleaned_data["requirement"].partition("|")
@@ -189,7 +131,7 @@ def _stream(file: documents.DocumentFile, *, inline: bool) -> StreamingHttpRespo
 
 @login_required
 def document_download(request: HttpRequest, pk: int, document_id: int, fmt: str) -> HttpResponse:
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     document = CaseDocument.objects.filter(case=case, pk=document_id).select_related("evidence").first()
     if document is None or fmt not in ("docx", "pdf", "scan"):
         raise Http404("文书不存在")
@@ -203,7 +145,7 @@ def document_download(request: HttpRequest, pk: int, document_id: int, fmt: str)
 
 @login_required
 def casefile_download(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_or_404(request, pk)
+    case = case_or_404(request, pk)
     try:
         file = documents.casefile_file(case=case)
     except DomainError as exc:

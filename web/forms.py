@@ -16,8 +16,9 @@ from accounts.models import Organisation, User
 from accounts.policy import AvActivity
 from accounts.roles import Role
 from casefiles.models import BenchmarkLevel, Case, Evidence, Party, ViolationType
-from casefiles.penalties import Penalty
-from workflow.states import CaseState
+from casefiles.services import PartyRef
+from law.penalties import Penalty
+from law.states import CaseState
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -127,6 +128,17 @@ class PartyFields(WebForm):
         return {name.removeprefix("party_"): (data.get(name) or "").strip() for name in PARTY_FIELDS} | {
             "kind": data["party_kind"]
         }
+
+    def party_ref(self, reuse: Party | None = None) -> PartyRef:
+        """The party the form describes, for the service to resolve in its own transaction: the one it
+        was prefilled from when its identity is unchanged, else a new one (an entity already known by
+        its credit code is reused by party_create)."""
+        values = self.party_values()
+        if reuse is not None and all(
+            getattr(reuse, key) == values[key] for key in ("kind", "name", "credit_code", "id_number")
+        ):
+            return PartyRef(id=reuse.pk)
+        return PartyRef(fields=values)
 
     @staticmethod
     def initial_from(party: Party | None) -> dict[str, str]:

@@ -22,12 +22,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from accounts.selectors import visible_organisations
+from accounts.selectors import organisation_policy, visible_organisations
 from casefiles.models import Case, Evidence
 from core.errors import DomainError, InvalidInput
+from documents.models import CaseDocument
+from documents.selectors import casefile_of
+from documents.services import casefile_file, document_file
+from law.states import CaseState
 from review import services
 from review.models import Campaign, Rectification, ScoreSheet, ScoringStandard
-from review.scoring import sheet_score
 from review.selectors import (
     campaign_results,
     campaign_visible,
@@ -39,10 +42,11 @@ from review.selectors import (
     sheet_visible,
     standard_detail,
 )
-from web.errors import show_on_form
+from review.selectors import sheet_detail as sheet_read_model  # this module's sheet_detail is the page
+from web.errors import found_or_404, show_on_form
 from web.forms import DateInput, UserMultipleChoice, WebForm
+from workflow.checklist import missing_items
 from workflow.selectors import legal_checks_of
-from workflow.states import CaseState
 
 # --- forms ------------------------------------------------------------------------------------------------------
 
@@ -213,21 +217,21 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 
 def _campaign_or_404(request: HttpRequest, pk: int) -> Campaign:
-    campaign = campaign_visible(user=request.user, campaign_id=pk)
-    if campaign is None:
-        raise Http404("评查活动不存在")
-    return campaign
+    return found_or_404(campaign_visible(user=request.user, campaign_id=pk), "评查活动不存在")
 
 
 def _campaign_page(
     request: HttpRequest, campaign: Campaign, *, refusal: DomainError | None = None
 ) -> HttpResponse:
     has_sheets = campaign.status in (Campaign.Status.REVIEWING, Campaign.Status.FINISHED)
+    # What may be done next is the campaign's state machine's answer (allowed, or why not).
+    options = services.campaign_available_transitions(campaign=campaign, actor=request.user)
     return render(
         request,
         "web/review/campaign.html",
         {
             "campaign": campaign,
+            "actions": [o for o in options if o.permitted],
             "organisations": campaign.organisations.order_by("path"),
             "reviewers": campaign.reviewers.select_related("organisation").order_by("username"),
             "samples": samples_of(campaign=campaign),
@@ -281,10 +285,7 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _sheet_or_404(request: HttpRequest, pk: int) -> ScoreSheet:
-    sheet = sheet_visible(user=request.user, sheet_id=pk)
-    if sheet is None:
-        raise Http404("评查表不存在")
-    return sheet
+    return found_or_404(sheet_visible(user=request.user, sheet_id=pk), "评查表不存在")
 
 
 def _sheet_page(
@@ -295,6 +296,7 @@ def _sheet_page(
     refusal: DomainError | None = None,
     **forms_: Any,
 ) -> HttpResponse:
+    sheet = sheet_read_model(sheet=sheet)
     standard = standard_detail(standard_id=sheet.campaign.standard_id)
     assert standard is not None
     items = [
@@ -312,10 +314,6 @@ def _sheet_page(
         .prefetch_related("officers")
         .get(pk=sheet.case_id)
     )
-    from accounts.selectors import organisation_policy
-    from documents.selectors import casefile_of
-    from workflow.checklist import missing_items
-
     return render(
         request,
         "web/review/sheet.html",
@@ -323,14 +321,12 @@ def _sheet_page(
             "sheet": sheet,
             "case": case,
             "standard": standard,
-            "score": sheet_score(sheet=sheet),
-            "deductions": sheet.deductions.select_related("item__category").order_by("pk"),
-            "veto_findings": sheet.veto_findings.select_related("veto").order_by("pk"),
-            "suggestions": sheet.suggestions.select_related("item", "veto").order_by("status", "pk"),
-            "events": [
-                (e, EVENT_LABELS.get(e.action, e.action))
-                for e in sheet.events.select_related("actor").order_by("at", "pk")
-            ],
+            "score": sheet.current,
+            "deductions": sheet.deduction_rows,
+            "veto_findings": sheet.veto_rows,
+            # Those still to decide first (the status codes sort so: confirmed, dismissed, pending).
+            "suggestions": sorted(sheet.suggestion_rows, key=lambda s: (s.status, s.pk)),
+            "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in sheet.event_rows],
             "editable": sheet.status == ScoreSheet.Status.DRAFT and sheet.reviewer_id == request.user.pk,
             "second_reviewing": sheet.status == ScoreSheet.Status.SECOND_REVIEW
             and sheet.second_reviewer_id == request.user.pk,
@@ -345,7 +341,7 @@ def _sheet_page(
             "checks": legal_checks_of(case=case),
             "missing": missing_items(case, organisation_policy(organisation=case.organisation)),
             "archived": case.state == CaseState.ARCHIVED,
-            "rectifications": sheet.rectifications.order_by("pk"),
+            "rectifications": sheet.rectification_rows,
         },
         status=status,
     )
@@ -479,8 +475,6 @@ def _stream(file: Any, *, inline: bool) -> StreamingHttpResponse:
 @xframe_options_sameorigin
 def sheet_casefile(request: HttpRequest, pk: int) -> HttpResponse:
     """The electronic case file (PDF) shown beside the score sheet: framed by this site only."""
-    from documents.services import casefile_file
-
     sheet = _sheet_or_404(request, pk)
     try:
         file = casefile_file(case=Case.objects.get(pk=sheet.case_id))
@@ -493,9 +487,6 @@ def sheet_casefile(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def sheet_document(request: HttpRequest, pk: int, document_id: int, fmt: str) -> HttpResponse:
-    from documents.models import CaseDocument
-    from documents.services import document_file
-
     sheet = _sheet_or_404(request, pk)
     document = (
         CaseDocument.objects.filter(case_id=sheet.case_id, pk=document_id).select_related("evidence").first()

@@ -14,10 +14,10 @@ from accounts.models import User
 from accounts.policy import AvActivity
 from accounts.roles import Role
 from accounts.selectors import visible_organisations
-from casefiles.models import Case, Evidence, Inspection
+from casefiles.models import Case, CaseEvent, Evidence, Inspection, Meeting
 from casefiles.selectors import cases_visible_to, overdue_q
-from workflow.models import CaseEvent, Meeting
-from workflow.states import TERMINAL_STATES, CaseState
+from documents.catalogue import BY_CODE
+from law.states import TERMINAL_STATES, CaseState
 from workflow.steps import BY_KEY
 
 STATE_LABELS = dict(CaseState.choices)
@@ -134,8 +134,6 @@ def _detail_value(key: str, value: Any) -> str:
     if key == "kind":
         return AvActivity.LABELS.get(value) or dict(Evidence.Kind.choices).get(value, str(value))
     if key == "doc_type":
-        from documents.catalogue import BY_CODE
-
         return BY_CODE[value].name if value in BY_CODE else str(value)
     if value is True:
         return "是"

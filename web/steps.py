@@ -20,13 +20,12 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import organisation_policy, users_with_role
-from casefiles.models import Case
-from casefiles.penalties import Penalty
+from casefiles.models import Case, LegalCheck, Meeting, Vote
 from core.errors import DomainError
+from law import periods
+from law.findings import RESULT_LABELS, Finding
+from law.penalties import Penalty
 from web.forms import DateInput, DateTimeInput, UserChoice
-from workflow import deadlines
-from workflow.models import LegalCheck, Meeting, Vote
-from workflow.precheck import RESULT_LABELS, Finding
 from workflow.steps import BY_KEY, DEFAULT_CONCLUSION, Step, committee_of
 
 STRUCTURED = ("points", "items_to_fix", "votes")
@@ -88,7 +87,7 @@ def _initial(step: Step, case: Case) -> dict[str, Any]:
         initial["hearing_officer"] = hearing.hearing_officer_id
     if "hearing_date" in step.form.base_fields and not initial.get("hearing_date"):
         policy = organisation_policy(organisation=case.organisation)
-        initial["hearing_date"] = deadlines.earliest_hearing_date(notified_on=today, policy=policy)
+        initial["hearing_date"] = periods.earliest_hearing_date(notified_on=today, policy=policy)
     basis = Penalty.from_json(case.noticed_penalty or case.proposed_penalty)
     if "decision_kind" in step.form.base_fields:
         initial.update(

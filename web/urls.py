@@ -67,6 +67,7 @@ urlpatterns = [
         review_views.rectification_complete,
         name="review-rectification-complete",
     ),
+    path("law/", views.law_rules, name="law-table"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),

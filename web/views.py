@@ -14,8 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
+from casefiles.storage import StorageError, get_store
 from notifications.selectors import notifications_for
 from notifications.services import notification_mark_read, notifications_mark_all_read
+from review.law_table import law_table
 from web.selectors import home_counts, meetings_for
 from workflow.selectors import tasks_for
 
@@ -78,8 +80,6 @@ RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 def evidence_file(request: HttpRequest, token: str) -> HttpResponse:
     """Serve a local-store evidence file named by a short-lived signed token, with HTTP Range
     so a video can be sought. (The S3 store hands out presigned URLs to the store itself.)"""
-    from casefiles.storage import StorageError, get_store
-
     try:
         claim = signing.loads(token, salt="evidence-file", max_age=settings.EVIDENCE_URL_TTL_SECONDS)
     except signing.SignatureExpired:
@@ -115,3 +115,10 @@ def evidence_file(request: HttpRequest, token: str) -> HttpResponse:
         f"{disposition}; filename*=UTF-8''{quote(claim.get('filename') or 'evidence')}"
     )
     return response
+
+
+@login_required
+def law_rules(request: HttpRequest) -> HttpResponse:
+    """法律规则表: every rule of law the system holds a case to, its article, the steps it blocks,
+    the pre-check point and the case-file review items it feeds (review.law_table)."""
+    return render(request, "web/law_table.html", {"rows": law_table(with_tests=False)})

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from casefiles.admin import ReadOnlyAdminMixin
-from casefiles.models import Case
-from workflow.models import CaseEvent, Deliberation, Hearing, LegalCheck, Meeting, Vote
-from workflow.states import CaseState
+from casefiles.models import Case, CaseEvent, Deliberation, Hearing, LegalCheck, Meeting, Vote
+from core.admin import ReadOnlyAdminMixin
+from law.states import CaseState
 
 
 def _state_label(value: str) -> str:

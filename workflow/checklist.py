@@ -9,9 +9,10 @@ through documents.selectors.casefile_findings.
 from __future__ import annotations
 
 from accounts.policy import Policy
-from casefiles.models import Case
-from workflow import guards
-from workflow.models import CaseEvent, LegalCheck
+from casefiles.models import Case, CaseEvent, LegalCheck
+from casefiles.selectors import av_gaps
+from documents.selectors import missing_documents, missing_labels
+from law.states import CaseState
 
 
 def missing_items(case: Case, policy: Policy) -> list[str]:
@@ -21,8 +22,8 @@ def missing_items(case: Case, policy: Policy) -> list[str]:
             missing.append("立案审批记录")
         passed = set(CaseEvent.objects.filter(case=case).values_list("from_state", flat=True))
         for stage, state, label in (
-            (LegalCheck.Stage.PRE_NOTICE, "pre_notice_check", "告知前法制审核意见"),
-            (LegalCheck.Stage.PRE_DECISION, "pre_decision_check", "决定前法制审核意见"),
+            (LegalCheck.Stage.PRE_NOTICE, CaseState.PRE_NOTICE_CHECK, "告知前法制审核意见"),
+            (LegalCheck.Stage.PRE_DECISION, CaseState.PRE_DECISION_CHECK, "决定前法制审核意见"),
         ):
             if (
                 state in passed
@@ -31,9 +32,9 @@ def missing_items(case: Case, policy: Policy) -> list[str]:
                 missing.append(label)
         if case.notice_served_on is None and case.decision_kind == Case.DecisionKind.PENALTY:
             missing.append("行政处罚告知书送达回证")
-        if "hearing" in passed and not (hasattr(case, "hearing") and case.hearing.report):
+        if CaseState.HEARING in passed and not (hasattr(case, "hearing") and case.hearing.report):
             missing.append("听证笔录与听证报告")
-        if "deliberation" in passed and not case.deliberations.exists():
+        if CaseState.DELIBERATION in passed and not case.deliberations.exists():
             missing.append("集体讨论记录")
         if (
             case.published_on is None
@@ -47,10 +48,8 @@ def missing_items(case: Case, policy: Policy) -> list[str]:
         missing.append("决定书送达回证")
     if not case.execution_outcome:
         missing.append("执行记录")
-    gaps = guards.av_gaps(case, policy)
+    gaps = av_gaps(case, policy)
     if gaps:
         missing.append(f"音像记录（缺 {len(gaps)} 项）")
-    from documents.selectors import missing_documents, missing_labels
-
     missing += missing_labels(missing_documents(case=case, policy=policy))
     return missing

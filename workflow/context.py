@@ -6,7 +6,8 @@ from typing import Any
 
 from accounts.models import User
 from accounts.policy import Policy
-from workflow.deadlines import local_date
+from core.dates import local_date
+from workflow.facts import FACTS, CaseFacts
 
 
 @dataclass
@@ -22,6 +23,8 @@ class StepContext:
     policy: Policy
     data: dict[str, Any] | None = None
     scratch: dict[str, Any] = field(default_factory=dict)
+    # What the law's rules ask of the database (law.facts).
+    facts: CaseFacts = field(default=FACTS)
 
     @property
     def today(self) -> date:

@@ -19,10 +19,10 @@ from django.db.models import Q
 from accounts.models import User
 from accounts.roles import Role
 from casefiles.models import Case
+from law import periods
+from law.states import CaseState
 from notifications.models import Notification
 from notifications.services import Message, notifications_send
-from workflow import deadlines
-from workflow.states import CaseState
 
 # States in which a decided fine may still be unpaid (after service, before closure).
 UNPAID_STATES = (CaseState.SERVED, CaseState.PUBLISHED, CaseState.EXECUTING)
@@ -60,7 +60,7 @@ def _accrue_one(*, case_id: int, today: date) -> bool:
             return False
         fine = case.decided_fine
         before = case.surcharge or 0
-        case.surcharge = deadlines.surcharge(fine=fine, due_on=case.fine_due_on, paid_on=today)
+        case.surcharge = periods.surcharge(fine=fine, due_on=case.fine_due_on, paid_on=today)
         case.surcharge_as_of = today
         case.save(update_fields=["surcharge", "surcharge_as_of"])
         if case.surcharge >= fine > before:

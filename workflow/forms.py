@@ -11,9 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from casefiles.models import Case, Transfer
-from casefiles.penalties import Penalty
-from workflow.models import Meeting, Vote
+from casefiles.models import Case, LegalCheck, Meeting, Transfer, Vote
+from law.penalties import Penalty
+from workflow.precheck import RULE_TITLES
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -57,9 +57,6 @@ POINTS_HELP = '[{"code": "审核要点代码", "conclusion": "conforms|nonconfor
 
 def clean_points(raw: object) -> list[dict[str, str]]:
     """The reviewer's conclusion on each review point (法制审核要点) of the pre-check."""
-    from workflow.models import LegalCheck
-    from workflow.precheck import RULE_TITLES
-
     if raw in (None, "", []):
         return []
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):

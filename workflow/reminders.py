@@ -15,9 +15,9 @@ from django.conf import settings
 from accounts.models import User
 from accounts.roles import Role
 from casefiles.models import Case
+from law.calendar import working_days_between
 from notifications.models import Notification
 from notifications.services import Message, notifications_send
-from workflow.calendar import working_days_between
 from workflow.selectors import HANDLER_ROLES, QUEUE_STATES
 
 CLOCK_LABELS = {

@@ -7,9 +7,10 @@ from django.db.models import Case as When_
 
 from accounts.models import User
 from accounts.roles import Role
-from casefiles.models import Case
+from accounts.selectors import organisation_policy
+from casefiles.models import Case, CaseEvent, Deliberation, LegalCheck, Meeting
 from casefiles.selectors import cases_visible_to
-from workflow.models import CaseEvent, Deliberation, LegalCheck
+from law.predicates import quorum_met
 from workflow.steps import HANDLER, STEPS
 
 
@@ -86,4 +87,13 @@ def deliberations_of(*, case: Case) -> QuerySet[Deliberation]:
         .select_related("meeting__chair", "meeting__organisation")
         .prefetch_related("meeting__attendees", "votes__member")
         .order_by("concluded_at", "pk")
+    )
+
+
+def meeting_quorum_present(*, meeting: Meeting) -> bool:
+    """Whether the sitting had its quorum under the organisation's ratio (law.predicates.quorum_met).
+    The attendees are read through `meeting.attendees.all()`, so a prefetch serves them."""
+    ratio = organisation_policy(organisation=meeting.organisation).quorum_ratio
+    return quorum_met(
+        present=len(meeting.attendees.all()), committee_size=meeting.committee_size, ratio=ratio
     )

@@ -12,36 +12,40 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.policy import Policy, fold_policy
 from accounts.roles import Role
 from accounts.selectors import organisation_policy, user_can_see_organisation
+from casefiles.history import history_append
+from casefiles.kernel import case_field_values, case_lock, case_log_change, case_save_changed
 from casefiles.models import (
     BlacklistEntry,
     Case,
     CaseActivity,
     Inspection,
     Litigation,
+    Meeting,
     Party,
     Reconsideration,
     ViolationType,
 )
-from casefiles.penalties import Penalty
-from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, StaleVersion
+from casefiles.services import PartyRef, party_resolve
+from core.dates import local_date
+from core.engine import NOT_AVAILABLE, Option, refuse_unmet, unmet_reasons
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason
+from law.findings import Finding
+from law.penalties import Penalty
+from law.predicates import is_major
+from law.states import AFTER_DECISION, TERMINAL_STATES, CaseState
 from workflow import deadlines
 from workflow.context import StepContext
 from workflow.guards import Guard, judges_input
-from workflow.history import history_append
 from workflow.machine import CaseFlow
-from workflow.models import Hearing, Meeting
-from workflow.precheck import Finding, run_precheck
-from workflow.states import AFTER_DECISION, TERMINAL_STATES, CaseState
-from workflow.steps import BY_KEY, HANDLER, REVIEWER, Step, steps_from
+from workflow.precheck import run_precheck
+from workflow.steps import BY_KEY, HANDLER, REVIEWER, Step, committee_of, steps_from
 
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.INVESTIGATING})
 
@@ -49,14 +53,11 @@ EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.INVESTIGATING})
 # --- reading what may be done -------------------------------------------------------------------------
 
 
-@dataclass
-class TransitionOption:
-    code: str
-    label: str
+@dataclass(kw_only=True)
+class TransitionOption(Option):
+    """core.engine's option ("may I, and if not why not") with the step's role and required inputs."""
+
     role: str
-    targets: tuple[str, ...]
-    allowed: bool
-    unmet: list[Reason] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
 
 
@@ -113,8 +114,8 @@ def case_available_transitions(
     handlers = _handlers(case)
     options = []
     for step in steps_from(case.state):
-        unmet = actor_reasons(case, step, actor, handlers)
-        unmet += [r for g in step.guards if (r := g(case, ctx)) is not None]
+        refused = actor_reasons(case, step, actor, handlers)
+        unmet = refused + unmet_reasons(step.guards, case, ctx)
         options.append(
             TransitionOption(
                 code=step.code,
@@ -123,6 +124,7 @@ def case_available_transitions(
                 targets=step.possible_targets,
                 allowed=not unmet,
                 unmet=unmet,
+                permitted=not refused,
                 inputs=[name for name, f in step.form.base_fields.items() if f.required],
             )
         )
@@ -140,56 +142,9 @@ def case_precheck(*, case_id: int, actor: User, now: datetime | None = None) -> 
 # --- changing a case --------------------------------------------------------------------------------------
 
 
-def case_lock(*, case_id: int, actor: User, expected_version: int | None = None) -> CaseFlow:
-    """Lock the case row for this transaction; refuse unseen cases (404) and stale views (409)."""
-    # One read for what every step looks at: the organisation and its ancestors (the policy; the tree
-    # is at most city / district / street), the party, the violation type, the handlers, and whether
-    # there is a hearing (most cases have none; joining the hearing row costs more to plan than the
-    # few steps that read it spend fetching it).
-    cases = (
-        CaseFlow.objects.select_for_update(of=("self",))
-        .select_related("organisation__parent__parent", "party", "violation_type")
-        .annotate(hearing_pk=Subquery(Hearing.objects.filter(case_id=OuterRef("pk")).values("pk")[:1]))
-    )
-    if connection.vendor == "postgresql":
-        cases = cases.annotate(
-            handler_ids=ArraySubquery(
-                Case.officers.through.objects.filter(case_id=OuterRef("pk")).values("user_id")
-            )
-        )
-    try:
-        case = cases.get(pk=case_id)
-    except CaseFlow.DoesNotExist:
-        raise NotFound("案件不存在") from None
-    if case.hearing_pk is None:
-        # What select_related leaves when there is no row: `case.hearing` raises, with no query.
-        CaseFlow.hearing.related.set_cached_value(case, None)
-    if not user_can_see_organisation(user=actor, organisation_id=case.organisation_id):
-        raise NotFound("案件不存在")
-    if expected_version is not None and case.version != expected_version:
-        raise StaleVersion(
-            f"案件已被他人更新（当前版本 {case.version}，您看到的是版本 {expected_version}），请刷新后重试",
-            reasons=[Reason("stale_version", "案件已被他人更新，请刷新后重试")],
-        )
-    return case
-
-
-def _field_values(case: Case) -> dict[str, Any]:
-    # Every column, the non-editable ones too (flags a step sets, e.g. pre_notice_approved), so
-    # whatever a step changed is saved. The officers are a many-to-many set, saved by the steps.
-    return {f.attname: getattr(case, f.attname) for f in case._meta.concrete_fields}
-
-
-def _save(case: Case, before: dict[str, Any], extra: Iterable[str] = ()) -> None:
-    after = _field_values(case)
-    changed = [name for name, value in after.items() if before.get(name) != value]
-    fields = (
-        set(changed) | set(extra) | {"version", "history_head", "current_deadline", "current_deadline_kind"}
-    )
-    fields.discard("state")
-    # The FSM field is protected against assignment, but saving the value it moved to is how
-    # the transition is persisted.
-    case.save(update_fields=[*fields, "state"])
+def case_flow_lock(*, case_id: int, actor: User, expected_version: int | None = None) -> CaseFlow:
+    """The kernel's row lock (casefiles.kernel.case_lock), the row carrying its transitions."""
+    return case_lock(case_id=case_id, actor=actor, expected_version=expected_version, model=CaseFlow)
 
 
 def _refresh_clock(case: Case, policy: Any) -> None:
@@ -206,22 +161,20 @@ def case_transition(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
-    case = case_lock(case_id=case_id, actor=actor, expected_version=expected_version)
+    case = case_flow_lock(case_id=case_id, actor=actor, expected_version=expected_version)
     step = BY_KEY.get((transition, case.state))
     if step is None:
         available = "、".join(s.code for s in steps_from(case.state)) or "无"
         raise Conflict(
             f"案件处于“{case.get_state_display()}”状态，不能执行“{transition}”（可执行：{available}）",
-            reasons=[
-                Reason("transition_not_available", f"当前状态“{case.get_state_display()}”下不能执行该操作")
-            ],
+            reasons=[Reason(NOT_AVAILABLE, f"当前状态“{case.get_state_display()}”下不能执行该操作")],
         )
     refused = actor_reasons(case, step, actor)
     if refused:
         raise Forbidden("；".join(r.message for r in refused), reasons=refused)
 
     now = now or timezone.now()
-    form = step.form(data=data or {}, today=deadlines.local_date(now))
+    form = step.form(data=data or {}, today=local_date(now))
     if not form.is_valid():
         errors = {name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()}
         summary = "；".join(m for msgs in errors.values() for m in msgs)
@@ -229,7 +182,7 @@ def case_transition(
     cleaned = form.cleaned_data
 
     ctx = _context(case, actor, now, cleaned)
-    before = _field_values(case)
+    before = case_field_values(case)
     from_state = case.state
     # Guards on the case as it stands are checked before the step records anything; guards that
     # judge the input (a decision, a quorum, a report) after. Raising rolls back what was recorded.
@@ -250,14 +203,12 @@ def case_transition(
         opinion=cleaned.get("opinion", ""),
         data=_history_data(step, cleaned),
     )
-    _save(case, before)
+    case_save_changed(case, before)
     return case
 
 
 def _check(guard_list: list[Guard], case: Case, ctx: StepContext) -> None:
-    unmet = [r for g in guard_list if (r := g(case, ctx)) is not None]
-    if unmet:
-        raise Conflict("；".join(r.message for r in unmet), reasons=unmet)
+    refuse_unmet(unmet_reasons(guard_list, case, ctx))
 
 
 def _history_data(step: Step, cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -279,16 +230,7 @@ def _record_change(
     history_append(
         case=case, transition=what, from_state=case.state, to_state=case.state, actor=actor, at=now, data=data
     )
-    _save(case, before)
-
-
-def case_log_change(case: Case, *, actor: User, what: str, now: datetime, data: dict[str, Any]) -> None:
-    """Append a history row for something recorded beside the case (an activity, evidence, a
-    reconsideration…). The caller holds the case row lock and has not changed the case's fields."""
-    history_append(
-        case=case, transition=what, from_state=case.state, to_state=case.state, actor=actor, at=now, data=data
-    )
-    case.save(update_fields=["version", "history_head"])
+    case_save_changed(case, before)
 
 
 @transaction.atomic
@@ -299,7 +241,7 @@ def case_create(
     title: str,
     origin: str,
     procedure: str = Case.Procedure.GENERAL,
-    party: Party | None = None,
+    party: Party | PartyRef | None = None,
     violation_type: ViolationType | None = None,
     inspection: Inspection | None = None,
     facts: str = "",
@@ -310,6 +252,8 @@ def case_create(
         raise Forbidden("只有执法人员可以登记案件", reasons=[Reason("role_required", "需要“执法人员”角色")])
     if not user_can_see_organisation(user=actor, organisation_id=organisation.pk):
         raise NotFound("机构不存在")
+    if isinstance(party, PartyRef):  # an existing party by id, or a new one created with the case
+        party = party_resolve(ref=party)
     now = now or timezone.now()
     case = Case(
         organisation=organisation,
@@ -374,7 +318,7 @@ def case_update_details(
     now: datetime | None = None,
 ) -> Case:
     """Edit what the handlers establish while drafting and investigating."""
-    case = case_lock(case_id=case_id, actor=actor, expected_version=expected_version)
+    case = case_flow_lock(case_id=case_id, actor=actor, expected_version=expected_version)
     unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -389,8 +333,10 @@ def case_update_details(
         raise Forbidden(
             "只有本案承办人员可以修改案情", reasons=[Reason("not_a_handler", "只有本案承办人员可以修改案情")]
         )
+    if isinstance(changes.get("party"), PartyRef):  # a new party lands with the edit, or not at all
+        changes = {**changes, "party": party_resolve(ref=changes["party"])}
     now = now or timezone.now()
-    before = _field_values(case)
+    before = case_field_values(case)
     record: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "officers":
@@ -415,8 +361,6 @@ def case_update_details(
     unchanged = [f.name for f in Case._meta.fields if f.name not in changes]
     case.full_clean(exclude=[*unchanged, "state", "officers"])
     policy = _policy(case)
-    from workflow.guards import is_major
-
     case.is_major = is_major(case, policy)
     _refresh_clock(case, policy)
     _record_change(case, actor=actor, what="update_details", now=now, data=record, before=before)
@@ -428,7 +372,7 @@ def activity_record(
     *, case_id: int, actor: User, kind: str, occurred_at: datetime, place: str = "", note: str = ""
 ) -> CaseActivity:
     """Record an enforcement activity carried out in the case (those on the AV list need a recording)."""
-    case = case_lock(case_id=case_id, actor=actor)
+    case = case_flow_lock(case_id=case_id, actor=actor)
     if case.state in TERMINAL_STATES:
         raise Conflict("案件已终结，不能再登记执法活动", reasons=[Reason("case_closed", "案件已终结")])
     if actor.pk not in _handlers(case):
@@ -454,7 +398,7 @@ def activity_record(
 
 
 def _lock_decided(case_id: int, actor: User) -> CaseFlow:
-    case = case_lock(case_id=case_id, actor=actor)
+    case = case_flow_lock(case_id=case_id, actor=actor)
     if case.state not in AFTER_DECISION:
         raise Conflict("案件尚未作出处罚决定", reasons=[Reason("not_decided", "案件尚未作出处罚决定")])
     if not (
@@ -571,7 +515,6 @@ def meeting_record(
         raise NotFound("机构不存在")
     if not minutes.strip():
         raise InvalidInput("须填写会议纪要", errors={"minutes": ["必填"]})
-    from workflow.steps import committee_of
 
     committee = committee_of(organisation)
     invited_ids = {u.pk for u in invited} or set(committee)
@@ -589,7 +532,7 @@ def meeting_record(
     if errors:
         raise InvalidInput("；".join(m for msgs in errors.values() for m in msgs), errors=errors)
     now = now or timezone.now()
-    cases = [case_lock(case_id=pk, actor=actor) for pk in ids]  # ascending ids: one lock order
+    cases = [case_flow_lock(case_id=pk, actor=actor) for pk in ids]  # ascending ids: one lock order
     wrong = [
         c.number or str(c.pk)
         for c in cases

@@ -19,15 +19,29 @@ from django.utils import timezone
 from accounts.models import Organisation
 from accounts.policy import AvActivity
 from accounts.roles import Role
-from casefiles.models import Case, CaseActivity, Transfer
-from casefiles.penalties import Penalty
+from casefiles.models import (
+    Case,
+    CaseActivity,
+    CaseEvent,
+    Deliberation,
+    Hearing,
+    LegalCheck,
+    Meeting,
+    Transfer,
+    Vote,
+)
 from casefiles.services import format_case_number, number_next
+from core.dates import local_date
 from core.errors import InvalidInput, Reason
-from workflow import deadlines, forms, guards
+from documents.services import casefile_queue, documents_issue
+from law import periods
+from law.findings import FAIL, PASS, WARNING, Finding
+from law.penalties import Penalty
+from law.predicates import is_major
+from law.states import BEFORE_DECISION, CaseState
+from workflow import forms, guards
 from workflow.context import StepContext
-from workflow.models import CaseEvent, Deliberation, Hearing, LegalCheck, Meeting, Vote
-from workflow.precheck import FAIL, PASS, WARNING, Finding, run_precheck
-from workflow.states import BEFORE_DECISION, CaseState
+from workflow.precheck import run_precheck
 
 S = CaseState
 HANDLER, REVIEWER = "handler", "reviewer"
@@ -73,8 +87,6 @@ def issuing(apply: Apply, *doc_types: str, into: str | None = None, router: Rout
         apply(case, ctx, data)
         if into is not None and router is not None and router(case, ctx) != into:
             return
-        from documents.services import documents_issue
-
         documents_issue(case=case, ctx=ctx, doc_types=doc_types, data=data)
 
     wrapped.__name__ = getattr(apply, "__name__", "apply")
@@ -85,8 +97,6 @@ def archive_and_file(case: Case, ctx: StepContext, data: dict[str, Any]) -> None
     """归档: the electronic case file is assembled once the archiving commits (a task: LibreOffice
     takes seconds, and the case row must not stay locked that long)."""
     archive(case, ctx, data)
-    from documents.services import casefile_queue
-
     casefile_queue(case_id=case.pk)
 
 
@@ -103,9 +113,7 @@ def approve_filing(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
     case.seq = number_next(organisation=case.organisation, year=year, kind="case")
     case.number = format_case_number(organisation=case.organisation, year=year, seq=case.seq)
     case.filed_at = ctx.now
-    case.decision_deadline = deadlines.decision_deadline(
-        filed_on=ctx.today, policy=ctx.policy, extended=False
-    )
+    case.decision_deadline = periods.decision_deadline(filed_on=ctx.today, policy=ctx.policy, extended=False)
 
 
 def transfer(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
@@ -120,7 +128,7 @@ def transfer(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
 
 
 def mark_major(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
-    case.is_major = guards.is_major(case, ctx.policy)
+    case.is_major = is_major(case, ctx.policy)
 
 
 def route_after_initial_review(case: Case, ctx: StepContext) -> str:
@@ -314,20 +322,6 @@ def record_statement(case: Case, ctx: StepContext, data: dict[str, Any]) -> None
     case.statement = data.get("statement", "")
 
 
-def hearing_window_closed(case: Case, ctx: StepContext) -> Reason | None:
-    # Concluding the notice before the 5-working-day hearing window ends would deny the right.
-    if (
-        case.notice_served_on is None
-        or case.statement_waived
-        or not guards.hearing_right_applies(case, ctx.policy)
-    ):
-        return None
-    last = deadlines.hearing_request_deadline(served_on=case.notice_served_on, policy=ctx.policy)
-    if ctx.today <= last:
-        return Reason("hearing_window_open", f"听证申请期至 {last:%Y-%m-%d} 届满，当事人未放弃听证权利")
-    return None
-
-
 def request_hearing(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
     if hasattr(case, "hearing"):
         raise InvalidInput("本案已申请过听证", errors={"requested_on": ["本案已申请过听证"]})
@@ -385,7 +379,7 @@ def record_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
     case.decided_fine = Penalty.from_json(case.decided_penalty).fine
     case.decided_at = ctx.now
     case.decision_number = data.get("decision_number") or case.number
-    case.decided_major = guards.is_major(case, ctx.policy)
+    case.decided_major = is_major(case, ctx.policy)
 
 
 def committee_of(organisation: Organisation) -> set[int]:
@@ -457,7 +451,7 @@ def _record_service_activity(case: Case, ctx: StepContext, data: dict[str, Any])
 
 
 def serve_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
-    decided_on = deadlines.local_date(case.decided_at)
+    decided_on = local_date(case.decided_at)
     if data["served_on"] < decided_on:
         raise InvalidInput(
             "送达日期不能早于决定日期", errors={"served_on": [f"决定日期为 {decided_on:%Y-%m-%d}"]}
@@ -465,11 +459,9 @@ def serve_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
     case.decision_served_on = data["served_on"]
     case.decision_service_method = data["method"]
     # Art. 61: late service is lawful but flagged (counted against the bureau in reviews).
-    case.service_late = data["served_on"] > deadlines.service_deadline(
-        decided_on=decided_on, policy=ctx.policy
-    )
+    case.service_late = data["served_on"] > periods.service_deadline(decided_on=decided_on, policy=ctx.policy)
     if Penalty.from_json(case.decided_penalty).fine:
-        case.fine_due_on = deadlines.payment_due(served_on=data["served_on"], policy=ctx.policy)
+        case.fine_due_on = periods.payment_due(served_on=data["served_on"], policy=ctx.policy)
     if data["method"] in (Case.ServiceMethod.LEAVE, Case.ServiceMethod.ANNOUNCEMENT):
         _record_service_activity(case, ctx, data)
 
@@ -477,8 +469,8 @@ def serve_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
 def publish(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
     case.published_on = data["published_on"]
     case.publication_channel = data["channel"]
-    decided_on = deadlines.local_date(case.decided_at)
-    case.publication_late = data["published_on"] > deadlines.publication_deadline(
+    decided_on = local_date(case.decided_at)
+    case.publication_late = data["published_on"] > periods.publication_deadline(
         decided_on=decided_on, policy=ctx.policy
     )
 
@@ -500,7 +492,7 @@ def close(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
     if outcome == Case.ExecutionOutcome.PAID:
         case.paid_on = data["paid_on"]
         case.paid_amount = data["paid_amount"]
-        case.surcharge = deadlines.surcharge(fine=fine, due_on=case.fine_due_on, paid_on=data["paid_on"])
+        case.surcharge = periods.surcharge(fine=fine, due_on=case.fine_due_on, paid_on=data["paid_on"])
     case.closed_at = ctx.now
 
 
@@ -518,8 +510,8 @@ def onsite_decision(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
 
 def extend_deadline(case: Case, ctx: StepContext, data: dict[str, Any]) -> None:
     case.deadline_extended = True
-    case.decision_deadline = deadlines.decision_deadline(
-        filed_on=deadlines.local_date(case.filed_at), policy=ctx.policy, extended=True
+    case.decision_deadline = periods.decision_deadline(
+        filed_on=local_date(case.filed_at), policy=ctx.policy, extended=True
     )
 
 
@@ -686,7 +678,7 @@ STEPS: tuple[Step, ...] = (
         None,
         Role.OFFICER,
         "告知程序终结",
-        guards=(G.notice_served, G.statement_window_closed, hearing_window_closed),
+        guards=(G.notice_served, G.statement_window_closed, G.hearing_window_closed),
         apply=mark_major,
         router=route_after_notice,
         targets=(S.PRE_DECISION_CHECK, S.PENDING_DECISION),

@@ -14,8 +14,7 @@ from django.db.models import Prefetch, Q
 
 from casefiles.catalogue.values import SEVERITY_LABELS, Envelope, range_text, yuan
 from casefiles.models import SEVERITY_ORDER, BenchmarkLevel, DiscretionBenchmark, ViolationType
-
-PASS, WARNING, FAIL = "pass", "warning", "fail"
+from law.findings import FAIL, PASS, WARNING
 
 
 def benchmark_for(*, violation_type: ViolationType, on: date) -> DiscretionBenchmark | None:

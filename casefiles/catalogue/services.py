@@ -23,7 +23,6 @@ from itertools import pairwise
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from casefiles.catalogue.articles import ArticleSpec, articles_text
 from casefiles.catalogue.values import SEVERITY_LABELS, SUBJECT_LABELS, Envelope, range_text, yuan
 from casefiles.models import (
     SEVERITY_ORDER,
@@ -33,6 +32,7 @@ from casefiles.models import (
     ViolationArticle,
     ViolationType,
 )
+from law.articles import ArticleSpec, articles_text
 
 # --- what a source says ------------------------------------------------------------------------------
 

@@ -45,7 +45,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from casefiles.catalogue.articles import articles_text, parse_articles
 from casefiles.catalogue.services import (
     BenchmarkSpec,
     CatalogueError,
@@ -58,6 +57,7 @@ from casefiles.catalogue.services import (
 )
 from casefiles.catalogue.values import SEVERITY_LABELS, SUBJECT_LABELS
 from casefiles.models import SEVERITY_ORDER, DiscretionBenchmark, ViolationType
+from law.articles import articles_text, parse_articles
 
 SHEET = "违法行为目录"
 HELP_SHEET = "填写说明"

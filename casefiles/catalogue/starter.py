@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 
-from casefiles.catalogue.articles import ArticleSpec
 from casefiles.catalogue.services import (
     ENTRY_FIELDS,
     BenchmarkSpec,
@@ -27,6 +26,7 @@ from casefiles.catalogue.services import (
     catalogue_merge,
 )
 from casefiles.models import Law
+from law.articles import ArticleSpec
 
 STARTER_FILE = Path(__file__).resolve().parent.parent / "data" / "violation_catalogue.json"
 MONEY_FIELDS = {name for name in ENTRY_FIELDS if name.endswith(("_min", "_max"))}

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reports",
     "documents",
     "review",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -168,7 +169,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartyKindEnum": "casefiles.models.Party.Kind",
         "EvidenceKindEnum": "casefiles.models.Evidence.Kind",
-        "PrecheckResultEnum": "workflow.precheck.RESULT_CHOICES",
+        "PrecheckResultEnum": "law.findings.RESULT_CHOICES",
     },
 }
 

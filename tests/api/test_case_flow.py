@@ -8,8 +8,8 @@ from django.db import connection
 from freezegun import freeze_time
 from rest_framework.test import APIClient
 
+from casefiles.models import CaseEvent
 from tests.factories import World, credit_code, user
-from workflow.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
 

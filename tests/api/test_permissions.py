@@ -32,7 +32,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from casefiles.models import Case, Inspection, Party
 from casefiles.services import inspection_record
-from tests.factories import World, at, entity, user
+from tests.factories import World, at, client_for, entity, user
 from tests.review import matrix as review_matrix
 from workflow import services
 
@@ -206,13 +206,6 @@ def build(w: World) -> Fixture:
     fx = Fixture(w=w, actors=actors, party=party, inspection=inspection, draft=w.case(), filing=w.case())
     services.case_transition(case_id=fx.filing.pk, transition="submit_filing", actor=w.officer1)
     return fx
-
-
-def client_for(actor: User | None) -> APIClient:
-    client = APIClient()
-    if actor is not None:
-        client.force_authenticate(actor)
-    return client
 
 
 # --- one request per cell --------------------------------------------------------------------------------
@@ -423,15 +416,7 @@ def test_permission_matrix(world: World, endpoint: str) -> None:
 def test_a_reviewer_who_handles_the_case_may_not_approve_its_filing(world: World) -> None:
     w = world
     both = user("officer_and_head", w.district, Role.OFFICER, Role.DIVISION_HEAD)
-    case = services.case_create(
-        actor=w.officer1,
-        organisation=w.district,
-        title="未按规定配备安全生产管理人员",
-        origin=Case.Origin.INSPECTION,
-        party=entity(),
-        violation_type=w.vt,
-        officers=[w.officer1, both],
-    )
+    case = w.case_of("未按规定配备安全生产管理人员", officers=[w.officer1, both])
     services.case_transition(case_id=case.pk, transition="submit_filing", actor=w.officer1)
     client = client_for(both)
 
@@ -459,15 +444,7 @@ def test_the_creator_who_submitted_the_filing_may_not_approve_it(world: World) -
     both = user("officer_and_head", w.district, Role.OFFICER, Role.DIVISION_HEAD)
     # Found by this matrix and fixed: the creator counts as having worked on the case.
     # He records the case, naming two other officers, and submits it for filing as its handler.
-    case = services.case_create(
-        actor=both,
-        organisation=w.district,
-        title="未按规定开展隐患排查治理",
-        origin=Case.Origin.INSPECTION,
-        party=entity(),
-        violation_type=w.vt,
-        officers=[w.officer1, w.officer2],
-    )
+    case = w.case_of("未按规定开展隐患排查治理", actor=both)
     services.case_transition(case_id=case.pk, transition="submit_filing", actor=both)
 
     response = client_for(both).post(f"{API}/cases/{case.pk}/transitions/approve_filing/", {}, format="json")
@@ -479,15 +456,7 @@ def test_the_creator_who_submitted_the_filing_may_not_approve_it(world: World) -
 def test_the_creator_who_is_not_a_handler_may_not_edit_the_case_under_investigation(world: World) -> None:
     w = world
     creator = user("creator", w.district, Role.OFFICER)
-    case = services.case_create(
-        actor=creator,
-        organisation=w.district,
-        title="未按规定开展隐患排查治理",
-        origin=Case.Origin.INSPECTION,
-        party=entity(),
-        violation_type=w.vt,
-        officers=[w.officer1, w.officer2],
-    )
+    case = w.case_of("未按规定开展隐患排查治理", actor=creator)
     services.case_transition(case_id=case.pk, transition="submit_filing", actor=w.officer1)
     services.case_transition(case_id=case.pk, transition="approve_filing", actor=w.head)
     client = client_for(creator)

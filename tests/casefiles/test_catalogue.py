@@ -16,7 +16,6 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from casefiles.catalogue.articles import ArticleSpec, articles_text, chinese_number, parse_articles
 from casefiles.catalogue.selectors import (
     FAIL,
     PASS,
@@ -45,6 +44,7 @@ from casefiles.models import (
     ViolationArticle,
     ViolationType,
 )
+from law.articles import ArticleSpec, articles_text, chinese_number, parse_articles
 from tests.factories import violation
 
 pytestmark = pytest.mark.django_db

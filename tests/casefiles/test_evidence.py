@@ -20,13 +20,13 @@ from rest_framework.test import APIClient
 
 from accounts.policy import AvActivity
 from casefiles import evidence as ev
-from casefiles.models import CustodyEvent, Evidence, UploadSession
+from casefiles.models import CaseEvent, CustodyEvent, Evidence, UploadSession
 from casefiles.storage import StorageError, get_store
 from core.errors import Conflict, InvalidInput
 from tests.factories import World, at, upload
 from tests.streams import PatternStream, pattern_sha256
+from tests.workflow.test_history import tamper
 from workflow import services
-from workflow.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +265,11 @@ def test_range_playback_and_custody_rows_for_each_access(world: World, backend, 
 def test_edited_custody_row_breaks_the_chain(world: World) -> None:
     case = open_case(world)
     evidence = upload(case, world.officer1, b"x")
-    CustodyEvent.objects.filter(evidence=evidence, seq=2).update(client_address="10.0.0.99")
+    # The table refuses UPDATE (queryset and, on PostgreSQL, a trigger): tamper as a DBA could.
+    tamper(
+        "UPDATE casefiles_custodyevent SET client_address = %s WHERE evidence_id = %s AND seq = 2",
+        ["10.0.0.99", evidence.pk],
+    )
     evidence.refresh_from_db()
     assert ev.custody_problems(evidence) == ["第 2 条保管记录被修改"]
 

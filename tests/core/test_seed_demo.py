@@ -16,17 +16,21 @@ from accounts.roles import Role
 from casefiles.models import (
     BlacklistEntry,
     Case,
+    CaseEvent,
+    Deliberation,
     Evidence,
+    Hearing,
     Inspection,
+    LegalCheck,
     Litigation,
     Party,
     Reconsideration,
     Transfer,
+    Vote,
 )
-from core import demo
-from workflow.calendar import add_working_days
-from workflow.models import CaseEvent, Deliberation, Hearing, LegalCheck, Vote
-from workflow.states import CaseState
+from demo import seed as demo
+from law.calendar import add_working_days
+from law.states import CaseState
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from casefiles.models import Case
 from casefiles.services import inspection_record, party_create
 from documents.services import document_generate
 from tests.factories import World, at, credit_code, inquiry_record
-from tests.workflow.test_case_paths import add_hearing_av, record_av
+from tests.workflow.test_case_paths import record_av
 from workflow import services
 
 
@@ -88,24 +88,11 @@ def run_major_case(w: World, *, archive: bool = True) -> Case:
     w.fire(case, "approve", w.legal, at(2026, 3, 17), opinion="事实清楚，证据确凿，同意告知")
     w.fire(case, "serve_notice", w.officer1, at(2026, 3, 18), served_on="2026-03-18", method="direct")
     w.fire(case, "request_hearing", w.officer1, at(2026, 3, 19), requested_on="2026-03-19")
-    w.fire(
+    w.schedule_hearing(case, at(2026, 3, 20), "2026-04-01", place="区应急管理局三楼听证室")
+    w.hold_hearing(
         case,
-        "schedule_hearing",
-        w.officer1,
-        at(2026, 3, 20),
-        notified_on="2026-03-20",
-        hearing_date="2026-04-01",
-        place="区应急管理局三楼听证室",
-        hearing_officer=w.hearing_officer.pk,
-    )
-    case.refresh_from_db()
-    add_hearing_av(w, case, at(2026, 4, 1, 15))
-    w.fire(
-        case,
-        "hold_hearing",
-        w.officer1,
+        at(2026, 4, 1, 15),
         at(2026, 4, 1, 16),
-        held_on="2026-04-01",
         report="当事人对违法事实无异议，请求从轻处罚",
         record="主持人宣布听证开始。调查人员提出违法事实、证据和处罚建议。当事人进行申辩。",
     )

@@ -10,11 +10,10 @@ import pytest
 from docx import Document
 from rest_framework.test import APIClient
 
-from casefiles.models import Case, Evidence
+from casefiles.models import Case, CaseEvent, Evidence, LegalCheck
 from documents.models import CaseDocument
 from tests.documents.conftest import run_major_case
 from tests.factories import World, at, user
-from workflow.models import CaseEvent, LegalCheck
 
 pytestmark = pytest.mark.django_db
 

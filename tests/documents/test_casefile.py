@@ -13,7 +13,7 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from casefiles.models import Case, Evidence
+from casefiles.models import Case, CaseEvent, Evidence
 from casefiles.storage import get_store
 from core.errors import Conflict
 from documents.catalogue import STAGE_INDEX
@@ -22,7 +22,6 @@ from documents.services import casefile_assemble, casefile_file
 from documents.tasks import assemble_casefile
 from tests.documents.conftest import run_major_case
 from tests.factories import World, at
-from workflow.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,11 @@ from documents.catalogue import CATALOGUE
 from documents.models import CaseDocument
 from documents.selectors import casefile_findings, missing_documents, required_documents
 from documents.services import document_generate, document_mark_not_applicable
+from law.states import CaseState as S
 from tests.documents.conftest import inspected_case
 from tests.factories import World, at, inquiry_record
 from tests.workflow.test_case_paths import record_av
 from workflow import services
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 

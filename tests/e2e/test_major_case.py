@@ -12,12 +12,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from casefiles.models import Case, Evidence
+from casefiles.models import Case, CaseEvent, Evidence, LegalCheck
 from tests.e2e.officials import FIXTURES, Official
 from tests.factories import World, credit_code, user
 from tests.review.factories import default_standard, reviewer
 from tests.workflow.test_guards import to_deliberation
-from workflow.models import CaseEvent, LegalCheck
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 

@@ -201,34 +201,8 @@ class AnnualWorld:
         w.fire(c2, "approve", w.legal, at(2025, 5, 12), opinion="同意告知")
         w.fire(c2, "serve_notice", w.officer1, at(2025, 5, 13), served_on="2025-05-13", method="direct")
         w.fire(c2, "request_hearing", w.officer1, at(2025, 5, 14), requested_on="2025-05-14")
-        w.fire(
-            c2,
-            "schedule_hearing",
-            w.officer1,
-            at(2025, 5, 15),
-            notified_on="2025-05-15",
-            hearing_date="2025-06-04",
-            place="区应急管理局听证室",
-            hearing_officer=w.hearing_officer.pk,
-        )
-        c2.refresh_from_db()
-        upload(
-            c2,
-            w.officer1,
-            b"hearing recording",
-            title="听证录像",
-            activity=c2.hearing.activity,
-            when=at(2025, 6, 4),
-        )
-        w.fire(
-            c2,
-            "hold_hearing",
-            w.officer1,
-            at(2025, 6, 4, 16),
-            held_on="2025-06-04",
-            report="当事人对事实无异议",
-            record="听证笔录",
-        )
+        w.schedule_hearing(c2, at(2025, 5, 15), "2025-06-04", place="区应急管理局听证室")
+        w.hold_hearing(c2, at(2025, 6, 4), at(2025, 6, 4, 16), report="当事人对事实无异议", record="听证笔录")
         w.fire(c2, "approve", w.legal, at(2025, 6, 5), opinion="同意提交集体讨论")
         deliberate(w, c2, at(2025, 6, 10), "50000")
         w.fire(c2, "serve_decision", w.officer1, at(2025, 6, 11), served_on="2025-06-11", method="direct")
@@ -239,14 +213,10 @@ class AnnualWorld:
         # c3 — street, from an accident (not preventive), 5,000 yuan decided 10 Jul, published on time.
         # An on-site inspection on video (on the street's list) and an inquiry without a recording
         # (not on the street's list: allowed, and not counted).
-        c3 = self.c3 = services.case_create(
-            actor=w.officer1,
+        c3 = self.c3 = w.case_of(
+            "事故调查发现未落实安全生产责任制",
             organisation=self.street,
-            title="事故调查发现未落实安全生产责任制",
             origin=Case.Origin.ACCIDENT,
-            party=entity(),
-            violation_type=w.vt,
-            officers=[w.officer1, w.officer2],
             now=at(2025, 7, 1, 9),
         )
         file_case(w, c3, at(2025, 7, 1, 10), at(2025, 7, 2))
@@ -260,14 +230,10 @@ class AnnualWorld:
         # c4 — district, from a complaint, filing approved 31 Dec 2025 23:30 Beijing time (15:30 UTC):
         # filed in 2025. Still under investigation: an inquiry without recording and a seizure with
         # only a photo (both uncovered), and an on-site inspection at 00:30 on 1 Jan 2026 (not 2025).
-        c4 = self.c4 = services.case_create(
-            actor=w.officer1,
+        c4 = self.c4 = w.case_of(
+            "群众举报违规储存危险化学品",
             organisation=self.district,
-            title="群众举报违规储存危险化学品",
             origin=Case.Origin.COMPLAINT,
-            party=entity(),
-            violation_type=w.vt,
-            officers=[w.officer1, w.officer2],
             now=at(2025, 12, 30),
         )
         file_case(w, c4, at(2025, 12, 31, 10), at(2025, 12, 31, 23, 30))
@@ -285,14 +251,10 @@ class AnnualWorld:
         )
 
         # c6 — district, from an accident, filed 11 Feb, transferred to the police with 3 persons.
-        c6 = self.c6 = services.case_create(
-            actor=w.officer1,
+        c6 = self.c6 = w.case_of(
+            "生产安全事故涉嫌重大责任事故罪",
             organisation=self.district,
-            title="生产安全事故涉嫌重大责任事故罪",
             origin=Case.Origin.ACCIDENT,
-            party=entity(),
-            violation_type=w.vt,
-            officers=[w.officer1, w.officer2],
             now=at(2025, 2, 10),
         )
         file_case(w, c6, at(2025, 2, 10, 11), at(2025, 2, 11))
@@ -321,14 +283,10 @@ class AnnualWorld:
         file_case(w, c9, at(2025, 12, 31, 23), at(2026, 1, 1, 0, 10))
 
         # c10 — district, from a complaint, filed 1 Sep 2025, decided 15 Sep: no penalty (不予处罚).
-        c10 = self.c10 = services.case_create(
-            actor=w.officer1,
+        c10 = self.c10 = w.case_of(
+            "举报未按规定设置安全警示标志",
             organisation=self.district,
-            title="举报未按规定设置安全警示标志",
             origin=Case.Origin.COMPLAINT,
-            party=entity(),
-            violation_type=w.vt,
-            officers=[w.officer1, w.officer2],
             now=at(2025, 9, 1, 9),
         )
         file_case(w, c10, at(2025, 9, 1, 10), at(2025, 9, 1, 15))
@@ -342,13 +300,10 @@ class AnnualWorld:
         w.fire(p1, "decide", w.agency_head, at(2024, 6, 20), decision_kind="penalty", fine="30000")
 
         # od1 — other district, filed 1 Apr 2025, transferred to another agency (not the police).
-        od1 = self.od1 = services.case_create(
+        od1 = self.od1 = w.case_of(
+            "无证经营危险化学品",
             actor=self.od_officer1,
             organisation=self.other,
-            title="无证经营危险化学品",
-            origin=Case.Origin.INSPECTION,
-            party=entity(),
-            violation_type=w.vt,
             officers=[self.od_officer1, self.od_officer2],
             now=at(2025, 4, 1, 9),
         )

@@ -6,12 +6,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role
 from reports.models import ReportRun
-from tests.factories import World, user
+from tests.factories import World, client_for, user
 from tests.reports.annual_world import YEAR, AnnualWorld
 from tests.reports.test_selectors import add_cases
 
@@ -20,13 +19,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/reports/annual/"
 RUNS = "/api/v1/reports/annual/runs/"
 ERROR_KEYS = {"code", "detail", "errors"}
-
-
-def client_for(actor: User | None) -> APIClient:
-    client = APIClient()
-    if actor is not None:
-        client.force_authenticate(actor)
-    return client
 
 
 def get(actor: User | None, **params: Any):  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ from urllib.parse import unquote
 
 import pytest
 from docx import Document
-from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role
@@ -18,7 +17,7 @@ from reports.models import ReportRun
 from reports.selectors import annual_case_count
 from reports.services import report_is_large, report_run_execute, report_run_request
 from reports.word import DOCX_MEDIA_TYPE
-from tests.factories import World, user
+from tests.factories import World, client_for, user
 from tests.reports.annual_world import YEAR
 from tests.reports.test_selectors import add_cases
 
@@ -27,13 +26,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/reports/annual.docx"
 RUNS = "/api/v1/reports/annual/runs/"
 ERROR_KEYS = {"code", "detail", "errors"}
-
-
-def client_for(actor: User | None) -> APIClient:
-    client = APIClient()
-    if actor is not None:
-        client.force_authenticate(actor)
-    return client
 
 
 def paragraphs(content: bytes) -> str:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from casefiles.models import Case, Evidence, Inspection
-from workflow.models import LegalCheck
+from casefiles.models import Case, Evidence, Inspection, LegalCheck
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Organisation
-from casefiles.models import Case, Transfer
+from casefiles.models import Case, LegalCheck, Transfer
+from law.states import CaseState as S
 from reports.models import AnnualBaseline
 from reports.selectors import (
     FIGURE_KEYS,
@@ -39,8 +40,6 @@ from tests.reports.annual_world import (
     AnnualWorld,
 )
 from workflow import services
-from workflow.models import LegalCheck
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 
@@ -439,7 +438,6 @@ def test_a_case_made_major_by_its_hearing_was_not_double_checked(db: None) -> No
     """Where the hearing threshold is below the major one, a 40,000-yuan case is not major at initial
     review (no pre-notice check) and becomes major when the party asks for a hearing (SPEC §5): a
     major decision, deliberated, checked before decision only — not 双重审核."""
-    from tests.factories import upload
     from tests.reports.annual_world import deliberate
 
     w = World(hearing_fine_entity=Decimal("30000"))
@@ -451,28 +449,9 @@ def test_a_case_made_major_by_its_hearing_was_not_double_checked(db: None) -> No
     assert w.fire(case, "approve", w.head, at(2025, 3, 6)).state == S.NOTICE
     w.fire(case, "serve_notice", w.officer1, at(2025, 3, 7), served_on="2025-03-07", method="direct")
     w.fire(case, "request_hearing", w.officer1, at(2025, 3, 10), requested_on="2025-03-10")
-    w.fire(
-        case,
-        "schedule_hearing",
-        w.officer1,
-        at(2025, 3, 11),
-        notified_on="2025-03-11",
-        hearing_date="2025-03-25",
-        place="听证室",
-        hearing_officer=w.hearing_officer.pk,
-    )
-    case.refresh_from_db()
-    upload(
-        case, w.officer1, b"hearing", title="听证录像", activity=case.hearing.activity, when=at(2025, 3, 25)
-    )
-    w.fire(
-        case,
-        "hold_hearing",
-        w.officer1,
-        at(2025, 3, 25, 16),
-        held_on="2025-03-25",
-        report="听证报告",
-        record="听证笔录",
+    w.schedule_hearing(case, at(2025, 3, 11), "2025-03-25")
+    w.hold_hearing(
+        case, at(2025, 3, 25), at(2025, 3, 25, 16), recording=b"hearing", report="听证报告", record="听证笔录"
     )
     assert w.fire(case, "approve", w.legal, at(2025, 3, 26), opinion="同意").state == S.DELIBERATION
     case = deliberate(w, case, at(2025, 3, 28), "40000")

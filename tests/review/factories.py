@@ -10,13 +10,13 @@ from accounts.models import Organisation, User
 from accounts.policy import AvActivity
 from accounts.roles import Role
 from casefiles.models import Case
+from law.calendar import add_working_days
 from review import services
 from review.models import Campaign, ScoreSheet, ScoringStandard
 from review.standards import standard_load_file
 from tests.factories import World, at, entity, user
 from tests.workflow.test_guards import deliberate, to_deliberation
 from workflow import services as workflow
-from workflow.calendar import add_working_days
 
 _n = itertools.count(1)
 

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from core import demo
+from demo import seed as demo
+from demo.review import CAMPAIGN_NAME
 from review import assignment
-from review.demo import CAMPAIGN_NAME
 from review.models import Campaign, Deduction, Grade, Rectification, SampledFile, ScoreSheet, SheetEvent
 from review.selectors import campaign_results
 

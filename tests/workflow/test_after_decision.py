@@ -4,13 +4,12 @@ from datetime import date
 
 import pytest
 
-from casefiles.models import BlacklistEntry, Case, Reconsideration, Transfer
+from casefiles.models import BlacklistEntry, Case, CaseEvent, Reconsideration, Transfer
 from core.errors import Conflict, InvalidInput
+from law.states import CaseState as S
 from tests.factories import World, at
 from tests.workflow.test_guards import to_investigating, to_pending_decision
 from workflow import services
-from workflow.models import CaseEvent
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from workflow import calendar as workflow_calendar
-from workflow.calendar import add_calendar_days, add_working_days, is_working_day, working_days_between
+from law import calendar as workflow_calendar
+from law.calendar import add_calendar_days, add_working_days, is_working_day, working_days_between
 
 
 @pytest.fixture
@@ -143,25 +143,25 @@ def test_working_days_between_inverts_add_working_days() -> None:
 
 @pytest.mark.usefixtures("fresh_fallback_warnings")
 def test_uncovered_year_falls_back_to_weekdays_and_warns_once(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="workflow.calendar"):
+    with caplog.at_level(logging.WARNING, logger="law.calendar"):
         assert add_working_days(date(2027, 1, 8), 1) == date(2027, 1, 11)  # Fri -> Mon
         assert add_working_days(date(2027, 3, 5), 5) == date(2027, 3, 12)
         assert add_calendar_days(date(2027, 3, 5), 15) == date(2027, 3, 22)  # nominal end Sat 20 Mar
         assert working_days_between(date(2027, 3, 5), date(2027, 3, 15)) == 6
 
-    warnings = [r for r in caplog.records if r.name == "workflow.calendar" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "law.calendar" and r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "2027" in warnings[0].getMessage()
 
 
 @pytest.mark.usefixtures("fresh_fallback_warnings")
 def test_fallback_warns_separately_per_year(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="workflow.calendar"):
+    with caplog.at_level(logging.WARNING, logger="law.calendar"):
         is_working_day(date(2027, 6, 1))
         is_working_day(date(2028, 6, 1))
         is_working_day(date(2027, 6, 2))
 
-    messages = [r.getMessage() for r in caplog.records if r.name == "workflow.calendar"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "law.calendar"]
     assert len(messages) == 2
     assert "2027" in messages[0]
     assert "2028" in messages[1]

@@ -7,12 +7,11 @@ import pytest
 from django.db.models import F
 
 from accounts.policy import AvActivity
-from casefiles.models import Case
+from casefiles.history import verify_case_chain
+from casefiles.models import Case, CaseEvent, LegalCheck
+from law.states import CaseState as S
 from tests.factories import World, at, individual, inquiry_record, upload
 from workflow import services
-from workflow.history import verify_case_chain
-from workflow.models import CaseEvent, LegalCheck
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +26,6 @@ def record_av(w: World, case: Case, kind: str, when) -> None:
         activity=activity,
         when=when,
     )
-
-
-def add_hearing_av(w: World, case: Case, when) -> None:
-    activity = case.hearing.activity
-    upload(case, w.officer1, b"hearing recording", title="听证录像", activity=activity, when=when)
 
 
 def test_major_case_through_every_state_to_archive(world: World) -> None:
@@ -64,24 +58,11 @@ def test_major_case_through_every_state_to_archive(world: World) -> None:
     w.fire(case, "serve_notice", w.officer1, at(2026, 3, 18), served_on="2026-03-18", method="direct")
     case = w.fire(case, "request_hearing", w.officer1, at(2026, 3, 19), requested_on="2026-03-19")
     assert case.state == S.HEARING
-    w.fire(
+    w.schedule_hearing(case, at(2026, 3, 20), "2026-04-01", place="区应急管理局三楼听证室")
+    case = w.hold_hearing(
         case,
-        "schedule_hearing",
-        w.officer1,
-        at(2026, 3, 20),
-        notified_on="2026-03-20",
-        hearing_date="2026-04-01",
-        place="区应急管理局三楼听证室",
-        hearing_officer=w.hearing_officer.pk,
-    )
-    case.refresh_from_db()
-    add_hearing_av(w, case, at(2026, 4, 1, 15))
-    case = w.fire(
-        case,
-        "hold_hearing",
-        w.officer1,
+        at(2026, 4, 1, 15),
         at(2026, 4, 1, 16),
-        held_on="2026-04-01",
         report="当事人对违法事实无异议，请求从轻处罚",
         record="听证笔录全文",
     )

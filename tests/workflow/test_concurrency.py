@@ -6,11 +6,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from casefiles.models import CaseEvent
 from core.errors import DomainError
+from law.states import CaseState as S
 from tests.factories import World, at, user
 from workflow import services
-from workflow.models import CaseEvent
-from workflow.states import CaseState as S
 
 
 def race(case_id: int, actors: list, **kwargs: Any) -> list[object]:

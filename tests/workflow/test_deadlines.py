@@ -8,9 +8,9 @@ import pytest
 from accounts.selectors import organisation_policy
 from casefiles.models import Case
 from casefiles.selectors import cases_overdue
+from law import periods
 from tests.factories import World, at, individual
 from tests.workflow.test_guards import to_pending_decision
-from workflow import deadlines
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,11 @@ def test_service_and_publication_deadlines_count_the_adjusted_saturday(world: Wo
     policy = organisation_policy(organisation=world.district)
     # Decided Mon 29 Sep 2025. Working days: 30 Sep, (1–8 Oct National Day), 9, 10, Sat 11 Oct
     # (an adjusted working day), 13, 14, 15 → the 7th working day is 15 Oct.
-    assert deadlines.publication_deadline(decided_on=date(2025, 9, 29), policy=policy) == date(2025, 10, 15)
-    assert deadlines.service_deadline(decided_on=date(2025, 9, 29), policy=policy) == date(2025, 10, 15)
+    assert periods.publication_deadline(decided_on=date(2025, 9, 29), policy=policy) == date(2025, 10, 15)
+    assert periods.service_deadline(decided_on=date(2025, 9, 29), policy=policy) == date(2025, 10, 15)
     # Hearing request: 5 working days after notice served on Fri 13 Feb 2026: Sat 14 Feb is an
     # adjusted working day, then the holiday to 23 Feb → 14, 24, 25, 26, 27 → 27 Feb.
-    assert deadlines.hearing_request_deadline(served_on=date(2026, 2, 13), policy=policy) == date(2026, 2, 27)
+    assert periods.hearing_request_deadline(served_on=date(2026, 2, 13), policy=policy) == date(2026, 2, 27)
 
 
 def test_late_publication_is_allowed_but_flagged(world: World) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from casefiles.models import CaseEvent, Deliberation, Vote
 from core.errors import Conflict, Forbidden, InvalidInput
+from law.states import CaseState as S
 from tests.factories import World, at, user
 from tests.workflow.test_guards import to_deliberation
-from workflow.models import CaseEvent, Deliberation, Vote
 from workflow.services import meeting_record
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,11 @@ import pytest
 
 from accounts.policy import AvActivity
 from accounts.services import certificate_issue
-from casefiles.models import Case
+from casefiles.models import Case, CaseEvent
 from core.errors import Conflict, Forbidden, InvalidInput
-from tests.factories import World, at, user
-from tests.workflow.test_case_paths import add_hearing_av
+from law.states import CaseState as S
+from tests.factories import World, add_hearing_av, at, user
 from workflow import services
-from workflow.models import CaseEvent
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 
@@ -143,16 +141,7 @@ def test_hearing_notified_less_than_seven_working_days_ahead(world: World) -> No
     w = world
     case = hearing_case(w)
     # Notified Thu 12 March; seven working days later is Mon 23 March. Friday 20th is too early.
-    w.fire(
-        case,
-        "schedule_hearing",
-        w.officer1,
-        at(2026, 3, 12),
-        notified_on="2026-03-12",
-        hearing_date="2026-03-20",
-        place="听证室",
-        hearing_officer=w.hearing_officer.pk,
-    )
+    w.schedule_hearing(case, at(2026, 3, 12), "2026-03-20")
     case.refresh_from_db()
     add_hearing_av(w, case, at(2026, 3, 20))
     with pytest.raises(Conflict) as refused:
@@ -164,16 +153,7 @@ def test_hearing_notified_less_than_seven_working_days_ahead(world: World) -> No
 def test_hearing_needs_its_av_record_and_report(world: World) -> None:
     w = world
     case = hearing_case(w)
-    w.fire(
-        case,
-        "schedule_hearing",
-        w.officer1,
-        at(2026, 3, 12),
-        notified_on="2026-03-12",
-        hearing_date="2026-03-24",
-        place="听证室",
-        hearing_officer=w.hearing_officer.pk,
-    )
+    w.schedule_hearing(case, at(2026, 3, 12), "2026-03-24")
     with pytest.raises(Conflict) as refused:
         w.fire(case, "hold_hearing", w.officer1, at(2026, 3, 24), held_on="2026-03-24", report="")
     assert [r.code for r in refused.value.reasons] == ["av_record_missing"]
@@ -189,16 +169,7 @@ def test_hearing_officer_may_not_be_a_handler(world: World) -> None:
     w = world
     case = hearing_case(w)
     with pytest.raises(InvalidInput) as refused:
-        w.fire(
-            case,
-            "schedule_hearing",
-            w.officer1,
-            at(2026, 3, 12),
-            notified_on="2026-03-12",
-            hearing_date="2026-03-24",
-            place="听证室",
-            hearing_officer=w.officer2.pk,
-        )
+        w.schedule_hearing(case, at(2026, 3, 12), "2026-03-24", hearing_officer=w.officer2)
     assert "听证主持人不能是本案承办人员" in refused.value.detail
 
 

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from casefiles.models import CaseEvent
 from tests.factories import World, at
-from workflow.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
+from casefiles.models import LegalCheck
 from core.errors import Conflict, InvalidInput
+from law.states import CaseState as S
 from tests.factories import World, at, user
-from workflow.models import LegalCheck
 from workflow.services import case_available_transitions
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 
@@ -52,32 +52,22 @@ def test_a_fine_above_the_statutory_maximum_blocks_approval_without_a_written_re
 def test_the_opinion_records_the_reviewers_conclusion_on_each_point(world: World) -> None:
     w = world
     case = to_pre_notice_check(w)
+
+    def approve(points: list[dict]) -> None:
+        w.fire(case, "approve", w.legal, at(2026, 3, 9), opinion="同意", points=points)
+
     with pytest.raises(InvalidInput) as bad:
-        w.fire(
-            case,
-            "approve",
-            w.legal,
-            at(2026, 3, 9),
-            opinion="同意",
-            points=[{"code": "nope", "conclusion": "conforms"}],
-        )
+        approve([{"code": "nope", "conclusion": "conforms"}])
     assert "没有代码为“nope”的审核要点" in bad.value.errors["points"][0]
     with pytest.raises(InvalidInput) as bad:
-        w.fire(
-            case,
-            "approve",
-            w.legal,
-            at(2026, 3, 9),
-            opinion="同意",
-            points=[{"code": "facts_evidence", "conclusion": "nonconforming"}],
-        )
+        approve([{"code": "facts_evidence", "conclusion": "nonconforming"}])
     assert "认定“不符合”须写明意见" in bad.value.errors["points"][0]
     # The reviewer finds a fault the machine could not: approving over it needs a reason too.
     doubt = [
         {"code": "facts_evidence", "conclusion": "nonconforming", "comment": "询问笔录未经当事人签字确认"}
     ]
     with pytest.raises(Conflict) as refused:
-        w.fire(case, "approve", w.legal, at(2026, 3, 9), opinion="同意", points=doubt)
+        approve(doubt)
     assert "事实与证据：询问笔录未经当事人签字确认" in refused.value.reasons[0].message
 
     case = w.fire(case, "return", w.legal, at(2026, 3, 9), opinion="证据不足，退回补充调查", points=doubt)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from casefiles.models import CaseEvent
 from core.errors import InvalidInput
+from law.states import CaseState as S
 from tests.factories import World, at
 from tests.workflow.test_legal_check import to_pre_notice_check
-from workflow.models import CaseEvent
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +45,7 @@ def test_a_hearing_can_be_scheduled_ahead_but_not_recorded_as_held_ahead(world: 
     case = at_notice(w)
     w.fire(case, "serve_notice", w.officer1, at(2026, 3, 10), served_on="2026-03-10", method="direct")
     w.fire(case, "request_hearing", w.officer1, at(2026, 3, 11), requested_on="2026-03-11")
-    case = w.fire(
-        case,
-        "schedule_hearing",
-        w.officer1,
-        at(2026, 3, 12),
-        notified_on="2026-03-12",
-        hearing_date="2026-03-26",  # ahead, as a hearing is scheduled
-        place="听证室",
-        hearing_officer=w.hearing_officer.pk,
-    )
+    case = w.schedule_hearing(case, at(2026, 3, 12), "2026-03-26")  # ahead, as a hearing is scheduled
     assert str(case.hearing.hearing_date) == "2026-03-26"
 
     with pytest.raises(InvalidInput) as refused:

@@ -12,10 +12,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from casefiles.history import verify_case_chain
+from casefiles.models import CaseEvent
+from law.states import CaseState as S
 from tests.factories import World, at
-from workflow.history import verify_case_chain
-from workflow.models import CaseEvent
-from workflow.states import CaseState as S
 
 pytestmark = pytest.mark.django_db
 

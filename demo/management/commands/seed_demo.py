@@ -1,4 +1,4 @@
-"""`python manage.py seed_demo`: idempotent demo data (SPEC §10). The work is in core.demo."""
+"""`python manage.py seed_demo`: idempotent demo data (SPEC §10). The work is in demo.seed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser, DjangoHelpFormatter
 
-from core import demo
+from demo import seed as demo
 
 
 class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):

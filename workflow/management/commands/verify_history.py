@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.history import verify_all
+from casefiles.history import verify_all
 
 
 class Command(BaseCommand):
