@@ -10,15 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation, User
-from accounts.roles import Role
 from accounts.selectors import organisation_subtree, visible_organisations
 from api.docs import api_schema
 from api.fields import IdField
 from api.idempotency import idempotent
 from api.inputs import validated
-from api.inspections import party_ref, resolve_users
+from api.inspections import officer_record, party_ref, resolve_users
 from api.pagination import HistoryPagination, PagePagination, paginate
-from api.permissions import require_role, visible_organisation
 from api.serializers import CaseEventOut, CaseListOut, CaseOut, PartyIn, PenaltyIO, ViolationTypeOut
 from casefiles.models import BenchmarkLevel, Case, Inspection, ViolationType
 from casefiles.selectors import cases_visible_to, overdue_q
@@ -121,22 +119,19 @@ class CaseListCreate(APIView):
     @api_schema(request=Input, responses={201: CaseOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
-        require_role(request.user, Role.OFFICER)
-        values = validated(self.Input, request.data)
-        scope = visible_organisations(user=request.user)
-        organisation = visible_organisation(request.user, values.pop("organisation"))
-        officers = resolve_users(values.pop("officers"), scope)
+        record = officer_record(request, self.Input)
+        values = record.values
         violation_type = _violation_type(values.pop("violation_type", None))
-        inspection = _inspection(values.pop("inspection", None), scope)
+        inspection = _inspection(values.pop("inspection", None), record.scope)
         party_id, party = values.pop("party_id", None), values.pop("party", None)
         # The service creates a new party with the case, in its own transaction.
         case = services.case_create(
             actor=request.user,
-            organisation=organisation,
+            organisation=record.organisation,
             party=party_ref(party_id=party_id, party=party) if (party_id or party) else None,
             violation_type=violation_type,
             inspection=inspection,
-            officers=officers,
+            officers=record.officers,
             **values,
         )
         return Response(CaseOut(visible_case(request.user, case.pk)).data, status=201)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.selectors import visible_organisations
 from api.docs import api_schema
@@ -42,6 +46,27 @@ def resolve_users(ids: list[int], organisation_scope) -> list[User]:  # type: ig
     return users
 
 
+@dataclass(frozen=True)
+class OfficerRecord:
+    """The input of a record officers make (an inspection, a case), checked in the order the API
+    always has: the role (403), the input (400), its organisation (404 outside the user's subtree) and
+    its officers (400 outside it). `values` holds the rest of the input."""
+
+    values: dict[str, Any]
+    scope: QuerySet[Organisation]
+    organisation: Organisation
+    officers: list[User]
+
+
+def officer_record(request: Request, serializer: type[serializers.Serializer]) -> OfficerRecord:
+    require_role(request.user, Role.OFFICER)
+    values = validated(serializer, request.data)
+    scope = visible_organisations(user=request.user)
+    organisation = visible_organisation(request.user, values.pop("organisation"))
+    officers = resolve_users(values.pop("officers"), scope)
+    return OfficerRecord(values=values, scope=scope, organisation=organisation, officers=officers)
+
+
 class InspectionListCreate(APIView):
     pagination_class = PagePagination  # also tells the OpenAPI document the list is paginated
 
@@ -66,14 +91,15 @@ class InspectionListCreate(APIView):
     @api_schema(request=Input, responses={201: InspectionOut}, errors=(400, 401, 403, 404), idempotent=True)
     @idempotent
     def post(self, request: Request) -> Response:
-        require_role(request.user, Role.OFFICER)
-        values = validated(self.Input, request.data)
-        scope = visible_organisations(user=request.user)
-        organisation = visible_organisation(request.user, values.pop("organisation"))
-        officers = resolve_users(values.pop("officers"), scope)
+        record = officer_record(request, self.Input)
+        values = record.values
         party = party_ref(party_id=values.pop("party_id", None), party=values.pop("party", None))
         inspection = inspection_record(
-            actor=request.user, organisation=organisation, party=party, officers=officers, **values
+            actor=request.user,
+            organisation=record.organisation,
+            party=party,
+            officers=record.officers,
+            **values,
         )
         return Response(
             InspectionOut(inspections_visible_to(request.user).get(pk=inspection.pk)).data, status=201

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +15,11 @@ from django.utils import timezone
 
 from accounts.selectors import visible_organisations
 from casefiles.models import Case
-from casefiles.services import PartyInvalid
 from core.errors import DomainError, InvalidInput, NotFound
 from law.penalties import Penalty
 from web import steps as web_steps
 from web.case_page import render_case_page
-from web.errors import case_or_404, show_on_form, status_of
+from web.errors import case_or_404, form_page, show_on_form
 from web.forms import ActivityForm, CaseCreateForm, CaseDetailsForm, CaseFilterForm
 from web.selectors import case_search, inspections_visible_to
 from workflow import services as workflow
@@ -84,35 +82,25 @@ def case_create(request: HttpRequest) -> HttpResponse:
             facts=inspection.notes,
         )
     form = CaseCreateForm(request.POST or None, initial=initial, organisations=organisations)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            # A new party is created with the case by the service, in its transaction.
-            case = workflow.case_create(
-                actor=request.user,
-                organisation=data["organisation"],
-                title=data["title"],
-                origin=data["origin"],
-                procedure=data["procedure"],
-                party=form.party_ref(inspection.party if inspection else None),
-                violation_type=data["violation_type"],
-                inspection=inspection,
-                facts=data["facts"],
-                officers=data["officers"],
-            )
-        except PartyInvalid as exc:  # keyed by the party's fields, which the form prefixes
-            show_on_form(form, exc, prefix="party_")
-            status = status_of(exc)
-        except (DomainError, ValidationError) as exc:
-            show_on_form(form, exc)
-            status = status_of(exc)
-        else:
-            messages.success(request, f"已登记案件：{case.title}")
-            return redirect(_case_url(case))
-    elif request.method == "POST":
-        status = 400
-    return render(request, "web/case_form.html", {"form": form, "inspection": inspection}, status=status)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        # A new party is created with the case by the service, in its transaction.
+        case = workflow.case_create(
+            actor=request.user,
+            organisation=data["organisation"],
+            title=data["title"],
+            origin=data["origin"],
+            procedure=data["procedure"],
+            party=form.party_ref(inspection.party if inspection else None),
+            violation_type=data["violation_type"],
+            inspection=inspection,
+            facts=data["facts"],
+            officers=data["officers"],
+        )
+        messages.success(request, f"已登记案件：{case.title}")
+        return redirect(_case_url(case))
+
+    return form_page(request, form, save, "web/case_form.html", {"inspection": inspection})
 
 
 @login_required
@@ -122,31 +110,22 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_or_404(request, pk)
     organisations = visible_organisations(user=request.user)
     form = CaseDetailsForm(request.POST or None, case=case, organisations=organisations)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> HttpResponse:
         changes = form.changes()
         if form.party_changed():
             changes["party"] = form.party_ref()
-        try:
-            if changes:
-                workflow.case_update_details(
-                    case_id=case.pk,
-                    actor=request.user,
-                    changes=changes,
-                    expected_version=form.cleaned_data["expected_version"],
-                )
-        except PartyInvalid as exc:
-            show_on_form(form, exc, prefix="party_")
-            status = status_of(exc)
-        except (DomainError, ValidationError) as exc:
-            show_on_form(form, exc)
-            status = status_of(exc)
-        else:
-            messages.success(request, "案情已保存" if changes else "没有修改")
-            return redirect(_case_url(case))
-    elif request.method == "POST":
-        status = 400
-    return render(request, "web/case_edit.html", {"case": case, "form": form}, status=status)
+        if changes:
+            workflow.case_update_details(
+                case_id=case.pk,
+                actor=request.user,
+                changes=changes,
+                expected_version=data["expected_version"],
+            )
+        messages.success(request, "案情已保存" if changes else "没有修改")
+        return redirect(_case_url(case))
+
+    return form_page(request, form, save, "web/case_edit.html", {"case": case})
 
 
 @login_required
@@ -154,27 +133,20 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     """登记执法活动 (those on the AV list then need a verified recording)."""
     case = case_or_404(request, pk)
     form = ActivityForm(request.POST or None, initial={"occurred_at": timezone.localtime().replace(second=0)})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            activity = workflow.activity_record(
-                case_id=case.pk,
-                actor=request.user,
-                kind=data["kind"],
-                occurred_at=data["occurred_at"],
-                place=data["place"],
-                note=data["note"],
-            )
-        except (DomainError, ValidationError) as exc:
-            show_on_form(form, exc)
-            status = status_of(exc)
-        else:
-            messages.success(request, f"已登记执法活动：{activity.get_kind_display()}")
-            return redirect(_case_url(case, "evidence"))
-    elif request.method == "POST":
-        status = 400
-    return render(request, "web/activity_form.html", {"case": case, "form": form}, status=status)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        activity = workflow.activity_record(
+            case_id=case.pk,
+            actor=request.user,
+            kind=data["kind"],
+            occurred_at=data["occurred_at"],
+            place=data["place"],
+            note=data["note"],
+        )
+        messages.success(request, f"已登记执法活动：{activity.get_kind_display()}")
+        return redirect(_case_url(case, "evidence"))
+
+    return form_page(request, form, save, "web/activity_form.html", {"case": case})
 
 
 # --- the steps ----------------------------------------------------------------------------------------------

@@ -4,13 +4,16 @@ give (400/403/404/409/413) so a refusal is never a 200 or a 500."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from casefiles.models import Case
+from casefiles.services import PartyInvalid
 from core.errors import DomainError, InvalidInput
 from web.selectors import case_for_page
 
@@ -62,3 +65,34 @@ def show_on_form(form: forms.Form, error: DomainError | ValidationError, *, pref
 
 def status_of(error: DomainError | ValidationError) -> int:
     return 400 if isinstance(error, ValidationError) else error.status
+
+
+def refused(form: forms.Form, error: DomainError | ValidationError) -> int:
+    """Show a service's refusal on the form and give the status to answer with. A new party's own
+    errors are keyed by its fields, which the form prefixes."""
+    show_on_form(form, error, prefix="party_" if isinstance(error, PartyInvalid) else "")
+    return status_of(error)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], HttpResponse],
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    refusals: tuple[type[DomainError | ValidationError], ...] = (DomainError, ValidationError),
+) -> HttpResponse:
+    """A page of one form. On a valid POST `save` calls the one service with the cleaned data and
+    answers (a redirect); a refusal is shown on the form with the status the API would give, and an
+    invalid form is a 400."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                return save(form.cleaned_data)
+            except refusals as exc:
+                status = refused(form, exc)
+        else:
+            status = 400
+    return render(request, template, {**(context or {}), "form": form}, status=status)

@@ -8,11 +8,13 @@ file here and it is streamed into the store by the same service (casefiles.evide
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_POST
 from casefiles import evidence as services
 from casefiles.models import CaseActivity
 from core.errors import DomainError, NotFound
-from web.errors import case_or_404, show_on_form
+from web.errors import case_or_404, form_page
 from web.forms import EvidenceMetaForm
 
 
@@ -35,52 +37,44 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceMetaForm(
         request.POST or None, request.FILES or None, activities=activities, initial=initial
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            upload = data["file"]
-            try:
-                evidence = services.evidence_upload(
-                    case_id=case.pk,
-                    actor=request.user,
-                    stream=upload,
-                    length=upload.size,
-                    meta=services.EvidenceMeta(
-                        title=data["title"],
-                        kind=data["kind"],
-                        category=data["category"],
-                        activity_id=int(data["activity"]) if data["activity"] else None,
-                        captured_at=data["captured_at"],
-                        device=data["device"],
-                        duration_seconds=data["duration_seconds"],
-                        filename=upload.name,
-                        content_type=upload.content_type or "application/octet-stream",
-                    ),
-                    client_address=request.META.get("REMOTE_ADDR", ""),
-                )
-            except NotFound:
-                raise Http404("案件不存在") from None
-            except DomainError as exc:
-                show_on_form(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request, f"证据已上传并校验：{evidence.title}（SHA-256 {evidence.sha256[:16]}…）"
-                )
-                return redirect(reverse("case-detail", args=[case.pk]) + "#evidence")
-        else:
-            status = 400
-    return render(
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        upload = data["file"]
+        try:
+            evidence = services.evidence_upload(
+                case_id=case.pk,
+                actor=request.user,
+                stream=upload,
+                length=upload.size,
+                meta=services.EvidenceMeta(
+                    title=data["title"],
+                    kind=data["kind"],
+                    category=data["category"],
+                    activity_id=int(data["activity"]) if data["activity"] else None,
+                    captured_at=data["captured_at"],
+                    device=data["device"],
+                    duration_seconds=data["duration_seconds"],
+                    filename=upload.name,
+                    content_type=upload.content_type or "application/octet-stream",
+                ),
+                client_address=request.META.get("REMOTE_ADDR", ""),
+            )
+        except NotFound:
+            raise Http404("案件不存在") from None
+        messages.success(request, f"证据已上传并校验：{evidence.title}（SHA-256 {evidence.sha256[:16]}…）")
+        return redirect(reverse("case-detail", args=[case.pk]) + "#evidence")
+
+    return form_page(
         request,
+        form,
+        save,
         "web/evidence_upload.html",
         {
             "case": case,
-            "form": form,
             "part_size": settings.EVIDENCE_PART_SIZE,
             "max_bytes": settings.EVIDENCE_MAX_UPLOAD_BYTES,
         },
-        status=status,
+        refusals=(DomainError,),
     )
 
 

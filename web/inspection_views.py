@@ -3,6 +3,8 @@ inspection on the case form (web.case_views.case_create, ?inspection=id)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,8 +14,8 @@ from django.shortcuts import redirect, render
 
 from accounts.roles import Role
 from accounts.selectors import visible_organisations
-from casefiles.services import PartyInvalid, inspection_record
-from web.errors import show_on_form, status_of
+from casefiles.services import inspection_record
+from web.errors import form_page
 from web.forms import InspectionForm
 from web.selectors import inspections_visible_to
 
@@ -32,38 +34,27 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         organisations=organisations,
         initial={"organisation": request.user.organisation_id, "officers": [request.user.pk]},
     )
-    status = 200
-    if request.method == "POST":
-        # casefiles.services.inspection_record takes the role as checked by its caller (the API
-        # checks it the same way); the organisation and officers are limited to the subtree by the form.
-        if not request.user.has_role(Role.OFFICER):
-            form.is_valid()
-            form.add_error(None, "只有执法人员可以登记执法检查")
-            status = 403
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                # A new party is created by the service in its transaction, with the inspection.
-                inspection = inspection_record(
-                    actor=request.user,
-                    organisation=data["organisation"],
-                    inspected_on=data["inspected_on"],
-                    party=form.party_ref(),
-                    officers=data["officers"],
-                    violations_found=data["violations_found"],
-                    rectification_order=data["rectification_order"],
-                    documents_issued=data["documents_issued"],
-                    notes=data["notes"],
-                )
-            except PartyInvalid as exc:  # keyed by the party's fields, which the form prefixes
-                show_on_form(form, exc, prefix="party_")
-                status = status_of(exc)
-            except ValidationError as exc:
-                show_on_form(form, exc)
-                status = status_of(exc)
-            else:
-                messages.success(request, f"已登记执法检查：{inspection}")
-                return redirect("inspections")
-        else:
-            status = 400
-    return render(request, "web/inspection_form.html", {"form": form}, status=status)
+    # casefiles.services.inspection_record takes the role as checked by its caller (the API
+    # checks it the same way); the organisation and officers are limited to the subtree by the form.
+    if request.method == "POST" and not request.user.has_role(Role.OFFICER):
+        form.is_valid()
+        form.add_error(None, "只有执法人员可以登记执法检查")
+        return render(request, "web/inspection_form.html", {"form": form}, status=403)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        # A new party is created by the service in its transaction, with the inspection.
+        inspection = inspection_record(
+            actor=request.user,
+            organisation=data["organisation"],
+            inspected_on=data["inspected_on"],
+            party=form.party_ref(),
+            officers=data["officers"],
+            violations_found=data["violations_found"],
+            rectification_order=data["rectification_order"],
+            documents_issued=data["documents_issued"],
+            notes=data["notes"],
+        )
+        messages.success(request, f"已登记执法检查：{inspection}")
+        return redirect("inspections")
+
+    return form_page(request, form, save, "web/inspection_form.html", refusals=(ValidationError,))

@@ -4,9 +4,10 @@ choosing the sitting, with its own votes."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +16,8 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.selectors import visible_organisations
 from casefiles.selectors import cases_visible_to
-from core.errors import DomainError
 from law.states import CaseState
-from web.errors import show_on_form, status_of
+from web.errors import form_page
 from web.forms import MeetingForm
 from web.selectors import meetings_for
 from workflow.services import meeting_record
@@ -78,32 +78,22 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             "cases": [c.pk for c in cases if str(c.pk) in request.GET.getlist("case")],
         },
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                meeting = meeting_record(
-                    actor=request.user,
-                    organisation=data["organisation"],
-                    held_at=data["held_at"],
-                    minutes=data["minutes"],
-                    attendees=data["attendees"],
-                    invited=data["invited"],
-                    case_ids=[c.pk for c in data["cases"]],
-                    chair=data["chair"],
-                )
-            except (DomainError, ValidationError) as exc:
-                show_on_form(form, exc)
-                status = status_of(exc)
-            else:
-                messages.success(
-                    request,
-                    f"已登记案审会议（{meeting.cases.count()} 个议题）。请在各案件的“集体讨论决定”中选择本次会议，逐案记录表决。",
-                )
-                return redirect("meetings")
-        else:
-            status = 400
-    return render(
-        request, "web/meeting_form.html", {"form": form, "organisation": organisation}, status=status
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        meeting = meeting_record(
+            actor=request.user,
+            organisation=data["organisation"],
+            held_at=data["held_at"],
+            minutes=data["minutes"],
+            attendees=data["attendees"],
+            invited=data["invited"],
+            case_ids=[c.pk for c in data["cases"]],
+            chair=data["chair"],
+        )
+        messages.success(
+            request,
+            f"已登记案审会议（{meeting.cases.count()} 个议题）。请在各案件的“集体讨论决定”中选择本次会议，逐案记录表决。",
+        )
+        return redirect("meetings")
+
+    return form_page(request, form, save, "web/meeting_form.html", {"organisation": organisation})

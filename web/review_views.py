@@ -43,7 +43,7 @@ from review.selectors import (
     standard_detail,
 )
 from review.selectors import sheet_detail as sheet_read_model  # this module's sheet_detail is the page
-from web.errors import found_or_404, show_on_form
+from web.errors import form_page, found_or_404, show_on_form
 from web.forms import DateInput, UserMultipleChoice, WebForm
 from workflow.checklist import missing_items
 from workflow.selectors import legal_checks_of
@@ -183,37 +183,29 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             "name": f"{today.year}年度行政处罚案卷评查",
         },
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                campaign = services.campaign_create(
-                    actor=request.user,
-                    organiser=data["organiser"],
-                    settings=services.CampaignSettings(
-                        name=data["name"],
-                        kind=data["kind"],
-                        period_start=data["period_start"],
-                        period_end=data["period_end"],
-                        standard=data["standard"],
-                        organisations=list(data["organisations"]),
-                        reviewers=list(data["reviewers"]),
-                        sample_percent=data["sample_percent"],
-                        sample_min=data["sample_min"],
-                        procedure=data["procedure"],
-                        second_review_on_fail=data["second_review_on_fail"],
-                    ),
-                )
-            except DomainError as exc:
-                show_on_form(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"已设立评查活动：{campaign.name}")
-                return redirect("review-campaign", campaign.pk)
-        else:
-            status = 400
-    return render(request, "web/review/campaign_form.html", {"form": form}, status=status)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        campaign = services.campaign_create(
+            actor=request.user,
+            organiser=data["organiser"],
+            settings=services.CampaignSettings(
+                name=data["name"],
+                kind=data["kind"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                standard=data["standard"],
+                organisations=list(data["organisations"]),
+                reviewers=list(data["reviewers"]),
+                sample_percent=data["sample_percent"],
+                sample_min=data["sample_min"],
+                procedure=data["procedure"],
+                second_review_on_fail=data["second_review_on_fail"],
+            ),
+        )
+        messages.success(request, f"已设立评查活动：{campaign.name}")
+        return redirect("review-campaign", campaign.pk)
+
+    return form_page(request, form, save, "web/review/campaign_form.html", refusals=(DomainError,))
 
 
 def _campaign_or_404(request: HttpRequest, pk: int) -> Campaign:
@@ -359,6 +351,19 @@ def _decimal(raw: str | None) -> Decimal | None:
         raise InvalidInput("请输入数字", errors={"points_each": ["请输入数字"]}) from None
 
 
+def _posted_code_form(
+    form_class: type[forms.Form], post: Any, field: str, forms_: dict[str, Any], key: str
+) -> dict[str, Any]:
+    """A deduction or veto form as posted, kept in `forms_` to be shown again if refused. Its code field
+    offers just the posted code: the service checks the code against the sheet's standard."""
+    form = form_class(post)
+    form.fields[field].choices = [(post.get(field, ""), post.get(field, ""))]
+    forms_[key] = form
+    if not form.is_valid():
+        raise InvalidInput("输入有误", errors={})
+    return form.cleaned_data
+
+
 @login_required
 @require_POST
 def sheet_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -369,12 +374,7 @@ def sheet_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     forms_: dict[str, Any] = {}
     try:
         if action == "deduct":
-            form = DeductionForm(post)
-            form.fields["item"].choices = [(post.get("item", ""), post.get("item", ""))]
-            forms_["deduction_form"] = form
-            if not form.is_valid():
-                raise InvalidInput("输入有误", errors={})
-            data = form.cleaned_data
+            data = _posted_code_form(DeductionForm, post, "item", forms_, "deduction_form")
             services.sheet_deduction_add(
                 sheet_id=sheet.pk,
                 actor=user,
@@ -385,16 +385,9 @@ def sheet_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
             done = "已记录扣分"
         elif action == "veto":
-            form = VetoForm(post)
-            form.fields["veto"].choices = [(post.get("veto", ""), post.get("veto", ""))]
-            forms_["veto_form"] = form
-            if not form.is_valid():
-                raise InvalidInput("输入有误", errors={})
+            data = _posted_code_form(VetoForm, post, "veto", forms_, "veto_form")
             services.sheet_veto_add(
-                sheet_id=sheet.pk,
-                actor=user,
-                veto_code=form.cleaned_data["veto"],
-                reason=form.cleaned_data["reason"],
+                sheet_id=sheet.pk, actor=user, veto_code=data["veto"], reason=data["reason"]
             )
             done = "已记录否决项"
         elif action == "undeduct":

@@ -5,6 +5,7 @@ assigned scores; only the second reviewer confirms or returns."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -199,6 +200,25 @@ def sheet_out(request: Request, pk: int) -> dict[str, Any]:
     return SheetOut(sheet_detail(sheet=sheet_or_404(request, pk))).data
 
 
+def sheet_changed(
+    request: Request,
+    pk: int,
+    change: Callable[..., object],
+    serializer: type[serializers.Serializer] | None = None,
+    *,
+    status: int = 200,
+    **names: int,
+) -> Response:
+    """A reviewer's change to a score sheet, checked in the order the API always has: the sheet is
+    visible (404), the user reviews case files (403), the input is valid (400). The one service then
+    takes the input by its own names (the input fields' sources); the answer is the sheet as it stands."""
+    sheet_or_404(request, pk)
+    require_role(request.user, Role.CASEFILE_REVIEWER)
+    values = validated(serializer, request.data) if serializer is not None else {}
+    change(sheet_id=pk, actor=request.user, **names, **values)
+    return Response(sheet_out(request, pk), status=status)
+
+
 class SheetList(APIView):
     pagination_class = PagePagination
 
@@ -243,7 +263,7 @@ class SheetDetail(APIView):
 
 
 class DeductionIn(serializers.Serializer):
-    item = serializers.CharField(max_length=20, help_text="扣分项代码，如 P04")
+    item = serializers.CharField(max_length=20, source="item_code", help_text="扣分项代码，如 P04")
     occurrences = serializers.IntegerField(min_value=1, max_value=99, required=False, default=1)
     points_each = serializers.DecimalField(
         **POINTS, required=False, min_value=Decimal("0.01"), help_text="每处扣分；固定扣分的项可省略"
@@ -257,31 +277,17 @@ class DeductionIn(serializers.Serializer):
 class SheetDeductions(APIView):
     @api_schema(request=DeductionIn, responses={201: SheetOut}, errors=(400, 401, 403, 404, 409))
     def post(self, request: Request, pk: int) -> Response:
-        sheet_or_404(request, pk)
-        require_role(request.user, Role.CASEFILE_REVIEWER)
-        values = validated(DeductionIn, request.data)
-        services.sheet_deduction_add(
-            sheet_id=pk,
-            actor=request.user,
-            item_code=values["item"],
-            occurrences=values["occurrences"],
-            points_each=values.get("points_each"),
-            reason=values["reason"],
-        )
-        return Response(sheet_out(request, pk), status=201)
+        return sheet_changed(request, pk, services.sheet_deduction_add, DeductionIn, status=201)
 
 
 class SheetDeduction(APIView):
     @api_schema(responses=SheetOut, errors=(401, 403, 404, 409))
     def delete(self, request: Request, pk: int, item: int) -> Response:
-        sheet_or_404(request, pk)
-        require_role(request.user, Role.CASEFILE_REVIEWER)
-        services.sheet_deduction_remove(sheet_id=pk, deduction_id=item, actor=request.user)
-        return Response(sheet_out(request, pk))
+        return sheet_changed(request, pk, services.sheet_deduction_remove, deduction_id=item)
 
 
 class VetoIn2(serializers.Serializer):
-    veto = serializers.CharField(max_length=20, help_text="否决项代码，如 V05")
+    veto = serializers.CharField(max_length=20, source="veto_code", help_text="否决项代码，如 V05")
     reason = serializers.CharField(max_length=5000)
 
     class Meta:
@@ -291,30 +297,20 @@ class VetoIn2(serializers.Serializer):
 class SheetVetoes(APIView):
     @api_schema(request=VetoIn2, responses={201: SheetOut}, errors=(400, 401, 403, 404, 409))
     def post(self, request: Request, pk: int) -> Response:
-        sheet_or_404(request, pk)
-        require_role(request.user, Role.CASEFILE_REVIEWER)
-        data = validated(VetoIn2, request.data)
-        services.sheet_veto_add(
-            sheet_id=pk,
-            actor=request.user,
-            veto_code=data["veto"],
-            reason=data["reason"],
-        )
-        return Response(sheet_out(request, pk), status=201)
+        return sheet_changed(request, pk, services.sheet_veto_add, VetoIn2, status=201)
 
 
 class SheetVeto(APIView):
     @api_schema(responses=SheetOut, errors=(401, 403, 404, 409))
     def delete(self, request: Request, pk: int, item: int) -> Response:
-        sheet_or_404(request, pk)
-        require_role(request.user, Role.CASEFILE_REVIEWER)
-        services.sheet_veto_remove(sheet_id=pk, finding_id=item, actor=request.user)
-        return Response(sheet_out(request, pk))
+        return sheet_changed(request, pk, services.sheet_veto_remove, finding_id=item)
 
 
 class ConfirmIn(serializers.Serializer):
-    item = serializers.CharField(max_length=20, required=False, help_text="改用的扣分项；省略则用建议的项")
-    veto = serializers.CharField(max_length=20, required=False, help_text="改为否决项")
+    item = serializers.CharField(
+        max_length=20, required=False, source="item_code", help_text="改用的扣分项；省略则用建议的项"
+    )
+    veto = serializers.CharField(max_length=20, required=False, source="veto_code", help_text="改为否决项")
     occurrences = serializers.IntegerField(min_value=1, max_value=99, required=False)
     points_each = serializers.DecimalField(**POINTS, required=False, min_value=Decimal("0.01"))
     reason = serializers.CharField(
@@ -328,20 +324,7 @@ class ConfirmIn(serializers.Serializer):
 class SuggestionConfirm(APIView):
     @api_schema(request=ConfirmIn, responses=SheetOut, errors=(400, 401, 403, 404, 409))
     def post(self, request: Request, pk: int, item: int) -> Response:
-        sheet_or_404(request, pk)
-        require_role(request.user, Role.CASEFILE_REVIEWER)
-        values = validated(ConfirmIn, request.data)
-        services.suggestion_confirm(
-            sheet_id=pk,
-            suggestion_id=item,
-            actor=request.user,
-            item_code=values.get("item"),
-            veto_code=values.get("veto"),
-            occurrences=values.get("occurrences"),
-            points_each=values.get("points_each"),
-            reason=values.get("reason"),
-        )
-        return Response(sheet_out(request, pk))
+        return sheet_changed(request, pk, services.suggestion_confirm, ConfirmIn, suggestion_id=item)
 
 
 class NoteIn(serializers.Serializer):
@@ -354,14 +337,7 @@ class NoteIn(serializers.Serializer):
 class SuggestionDismiss(APIView):
     @api_schema(request=NoteIn, responses=SheetOut, errors=(400, 401, 403, 404, 409))
     def post(self, request: Request, pk: int, item: int) -> Response:
-        sheet_or_404(request, pk)
-        require_role(request.user, Role.CASEFILE_REVIEWER)
-        data = NoteIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.suggestion_dismiss(
-            sheet_id=pk, suggestion_id=item, actor=request.user, note=data.validated_data["note"]
-        )
-        return Response(sheet_out(request, pk))
+        return sheet_changed(request, pk, services.suggestion_dismiss, NoteIn, suggestion_id=item)
 
 
 class SubmitIn(serializers.Serializer):
@@ -381,12 +357,7 @@ class SheetSubmit(APIView):
         description="提交评查表：计算得分和等次并锁定。评为不合格且活动要求复核的，转第二名评查人员复核。",
     )
     def post(self, request: Request, pk: int) -> Response:
-        sheet_or_404(request, pk)
-        require_role(request.user, Role.CASEFILE_REVIEWER)
-        data = SubmitIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.sheet_submit(sheet_id=pk, actor=request.user, opinion=data.validated_data["opinion"])
-        return Response(sheet_out(request, pk))
+        return sheet_changed(request, pk, services.sheet_submit, SubmitIn)
 
 
 class SecondReviewIn(serializers.Serializer):
@@ -402,14 +373,4 @@ class SecondReviewIn(serializers.Serializer):
 class SheetSecondReview(APIView):
     @api_schema(request=SecondReviewIn, responses=SheetOut, errors=(400, 401, 403, 404, 409))
     def post(self, request: Request, pk: int) -> Response:
-        sheet_or_404(request, pk)
-        require_role(request.user, Role.CASEFILE_REVIEWER)
-        data = SecondReviewIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.sheet_second_review(
-            sheet_id=pk,
-            actor=request.user,
-            agree=data.validated_data["agree"],
-            opinion=data.validated_data["opinion"],
-        )
-        return Response(sheet_out(request, pk))
+        return sheet_changed(request, pk, services.sheet_second_review, SecondReviewIn)
