@@ -6,10 +6,14 @@ Everything that changes a case goes through the services, as in production.
 from __future__ import annotations
 
 import itertools
+import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -164,6 +168,44 @@ class World:
             case_id=case.pk, actor=self.officer1, changes={"proposed_penalty": Penalty(**penalty)}, now=now
         )
 
+    def conclude(
+        self, case: Case, now: datetime, present: list[User], votes: dict, *, fine: str, **record: Any
+    ) -> Case:
+        """The agency head records the committee's sitting at 9:00 on the day of `now`, those `present`
+        voting `votes`, and its decision of a fine (the minutes and conclusion default to a word)."""
+        record = {"minutes": "纪要", "conclusion": "同意", **record}
+        return self.fire(
+            case,
+            "conclude",
+            self.agency_head,
+            now,
+            held_at=f"{now:%Y-%m-%d} 09:00",
+            attendees=[m.pk for m in present],
+            votes=votes,
+            decision_kind="penalty",
+            fine=fine,
+            **record,
+        )
+
+    def serve_decision(self, case: Case, now: datetime) -> Case:
+        """The officer serves the decision in person on the day of `now`."""
+        return self.fire(
+            case, "serve_decision", self.officer1, now, served_on=f"{now:%Y-%m-%d}", method="direct"
+        )
+
+    def publish(self, case: Case, now: datetime, channel: str = "区政府门户网站") -> Case:
+        return self.fire(case, "publish", self.officer1, now, published_on=f"{now:%Y-%m-%d}", channel=channel)
+
+    def close_paid(self, case: Case, now: datetime, amount: str) -> Case:
+        """The party paid `amount` on the day of `now`; the officer closes the case."""
+        return self.fire(
+            case, "close", self.officer1, now, outcome="paid", paid_on=f"{now:%Y-%m-%d}", paid_amount=amount
+        )
+
+    def transfer(self, case: Case, now: datetime, **data: Any) -> Case:
+        """The officer transfers the case to the police (or `authority_kind`) with `data` as the form."""
+        return self.fire(case, "transfer", self.officer1, now, **{"authority_kind": "police", **data})
+
     def schedule_hearing(
         self,
         case: Case,
@@ -198,6 +240,40 @@ class World:
         case.refresh_from_db()
         add_hearing_av(self, case, recorded, recording)
         return self.fire(case, "hold_hearing", self.officer1, now, held_on=f"{recorded:%Y-%m-%d}", **data)
+
+
+def agreed(present: list[User]) -> dict[str, dict[str, str]]:
+    """Every member present votes to agree, with the opinion 同意."""
+    return {str(m.pk): {"choice": "agree", "opinion": "同意"} for m in present}
+
+
+def in_threads(work: list[Callable[[], None]]) -> list[BaseException]:
+    """Run each job in its own thread and database connection, released together; what they raised."""
+    barrier = threading.Barrier(len(work))
+    errors: list[BaseException] = []
+
+    def run(job: Callable[[], None]) -> None:
+        try:
+            barrier.wait()
+            job()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in work]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def browser(u: User) -> Client:
+    """A web client, logged in as `u`."""
+    client = Client()
+    client.force_login(u)
+    return client
 
 
 def client_for(actor: User | None) -> APIClient:

@@ -6,22 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from casefiles.models import Case, CaseActivity, CaseEvent, Inspection
 from law.states import CaseState as S
-from tests.factories import World, at, credit_code, entity, user
+from tests.factories import World, at, browser, credit_code, entity, user
 from tests.workflow.test_guards import to_investigating
 from workflow.services import case_create
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(u) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(u)
-    return client
 
 
 def test_the_case_list_filters_searches_and_stays_in_the_users_subtree(world: World) -> None:

@@ -6,22 +6,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from casefiles.models import CustodyEvent, Evidence
 from documents.models import CaseDocument
-from tests.factories import World, at, user
+from tests.factories import World, at, browser, user
 from tests.workflow.test_guards import to_investigating
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def browser(u) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(u)
-    return client
 
 
 def test_field_records_are_made_on_the_case_page_and_refused_input_is_shown_there(world: World) -> None:

@@ -5,20 +5,13 @@ deductions, submission), the results — and the review services deciding who ma
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from accounts.roles import Role
 from review.models import Campaign, ScoreSheet, Suggestion
-from tests.factories import World, user
+from tests.factories import World, browser, user
 from tests.review.factories import closed_summary, default_standard, reviewer
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(u) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(u)
-    return client
 
 
 def test_a_campaign_is_set_up_sampled_assigned_scored_and_reported_through_the_pages(world: World) -> None:

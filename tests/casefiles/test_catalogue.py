@@ -311,20 +311,21 @@ def test_fine_checks_against_the_law_and_the_benchmark() -> None:
     )
 
 
+def some_benchmark(vt: ViolationType, specs: list[LevelSpec]) -> DiscretionBenchmark:
+    """A benchmark document, 某基准, in force from 1 January 2022 for `vt`, with the levels `specs`."""
+    return benchmark_add(
+        violation_type=vt,
+        spec=BenchmarkSpec(effective_from=date(2022, 1, 1), document_title="某基准", levels=specs),
+    )
+
+
 # --- invariants -----------------------------------------------------------------------------------------
 
 
 def test_a_level_outside_the_statutory_range_is_refused() -> None:
     vt = violation("AQ-X")  # 0–100000 yuan
     with pytest.raises(CatalogueError) as refused:
-        benchmark_add(
-            violation_type=vt,
-            spec=BenchmarkSpec(
-                effective_from=date(2022, 1, 1),
-                document_title="某基准",
-                levels=levels((0, 10000), (10000, 30000), (30000, 60000), (60000, 150000)),
-            ),
-        )
+        some_benchmark(vt, levels((0, 10000), (10000, 30000), (30000, 60000), (60000, 150000)))
     assert (
         str(refused.value.problems[0])
         == "严重阶次罚款幅度（60000元以上150000元以下）超出法定幅度（100000元以下）"
@@ -335,35 +336,16 @@ def test_a_level_outside_the_statutory_range_is_refused() -> None:
 def test_levels_must_rise_with_severity_without_overlapping() -> None:
     vt = violation("AQ-X")
     with pytest.raises(CatalogueError) as refused:
-        benchmark_add(
-            violation_type=vt,
-            spec=BenchmarkSpec(
-                effective_from=date(2022, 1, 1),
-                document_title="某基准",
-                levels=levels((0, 10000), (10000, 40000), (30000, 60000)),
-            ),
-        )
+        some_benchmark(vt, levels((0, 10000), (10000, 40000), (30000, 60000)))
     assert (
         "较重阶次罚款幅度（30000元以上60000元以下）与一般阶次（10000元以上40000元以下）重叠或次序颠倒"
         in str(refused.value)
     )
     with pytest.raises(CatalogueError, match="只有轻微阶次可以规定不予处罚"):
-        benchmark_add(
-            violation_type=vt,
-            spec=BenchmarkSpec(
-                effective_from=date(2022, 1, 1),
-                document_title="某基准",
-                levels=[LevelSpec("general", "情形", "", D(0), D(1000), allows_no_penalty=True)],
-            ),
-        )
+        some_benchmark(vt, [LevelSpec("general", "情形", "", D(0), D(1000), allows_no_penalty=True)])
     # Shared boundaries are how benchmark documents are written (以上/以下 both include the figure).
-    benchmark_add(
-        violation_type=vt,
-        spec=BenchmarkSpec(
-            effective_from=date(2022, 1, 1),
-            document_title="某基准",
-            levels=levels((0, 10000), (10000, 30000), (30000, 60000), (60000, 100000), minor_no_penalty=True),
-        ),
+    some_benchmark(
+        vt, levels((0, 10000), (10000, 30000), (30000, 60000), (60000, 100000), minor_no_penalty=True)
     )
 
 

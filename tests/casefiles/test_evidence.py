@@ -31,13 +31,6 @@ from workflow import services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["local", "s3"])
-def backend(request, settings):
-    if request.param == "s3":
-        request.getfixturevalue("s3_store")
-    return request.param
-
-
 def open_case(w: World):
     case = w.case()
     w.fire(case, "submit_filing", w.officer1, None)

@@ -26,13 +26,6 @@ from tests.factories import World, upload, user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["local", "s3"])
-def backend(request, settings):
-    if request.param == "s3":
-        request.getfixturevalue("s3_store")
-    return request.param
-
-
 def routine_record(case, officer, content: bytes, *, lock_seconds: int = 2) -> Evidence:
     """A routine recording (kept 183 days) uploaded so long ago that its retention — and the
     store's object lock — ends `lock_seconds` from now."""

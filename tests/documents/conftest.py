@@ -14,7 +14,7 @@ from accounts.policy import AvActivity
 from casefiles.models import Case
 from casefiles.services import inspection_record, party_create
 from documents.services import document_generate
-from tests.factories import World, at, credit_code, inquiry_record
+from tests.factories import World, agreed, at, credit_code, inquiry_record
 from tests.workflow.test_case_paths import record_av
 from workflow import services
 
@@ -98,25 +98,19 @@ def run_major_case(w: World, *, archive: bool = True) -> Case:
     )
     w.fire(case, "approve", w.legal, at(2026, 4, 2), opinion="程序合法，同意提交集体讨论")
     present = w.members[:4]
-    w.fire(
+    w.conclude(
         case,
-        "conclude",
-        w.agency_head,
         at(2026, 4, 3),
-        held_at="2026-04-03 09:00",
-        attendees=[m.pk for m in present],
-        votes={str(m.pk): {"choice": "agree", "opinion": "同意"} for m in present},
+        present,
+        agreed(present),
+        fine="60000",
         minutes="案审委员会第3次会议纪要：听取承办人员汇报和法制审核意见，逐一发表意见后表决。",
         conclusion="同意给予罚款六万元的行政处罚",
-        decision_kind="penalty",
-        fine="60000",
     )
-    w.fire(case, "serve_decision", w.officer1, at(2026, 4, 7), served_on="2026-04-07", method="direct")
-    w.fire(case, "publish", w.officer1, at(2026, 4, 8), published_on="2026-04-08", channel="区政府门户网站")
+    w.serve_decision(case, at(2026, 4, 7))
+    w.publish(case, at(2026, 4, 8))
     w.fire(case, "start_execution", w.officer1, at(2026, 4, 9))
-    case = w.fire(
-        case, "close", w.officer1, at(2026, 4, 15), outcome="paid", paid_on="2026-04-15", paid_amount="60000"
-    )
+    case = w.close_paid(case, at(2026, 4, 15), "60000")
     if archive:
         case = w.fire(case, "archive", w.head, at(2026, 4, 16))
     return Case.objects.get(pk=case.pk)

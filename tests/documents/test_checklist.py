@@ -35,15 +35,13 @@ def to_executing(w: World, case: Case, *, fine: str = "5000") -> Case:
     w.fire(case, "record_statement", w.officer1, at(2026, 5, 13), statement_on="2026-05-13", waived=True)
     w.fire(case, "conclude_notice", w.officer1, at(2026, 5, 13))
     w.fire(case, "decide", w.agency_head, at(2026, 5, 14), decision_kind="penalty", fine=fine)
-    w.fire(case, "serve_decision", w.officer1, at(2026, 5, 15), served_on="2026-05-15", method="direct")
+    w.serve_decision(case, at(2026, 5, 15))
     w.fire(case, "skip_publication", w.officer1, at(2026, 5, 18), opinion="涉及个人隐私，依法不予公开")
     return Case.objects.get(pk=case.pk)
 
 
 def close(w: World, case: Case) -> Case:
-    return w.fire(
-        case, "close", w.officer1, at(2026, 5, 20), outcome="paid", paid_on="2026-05-20", paid_amount="5000"
-    )
+    return w.close_paid(case, at(2026, 5, 20), "5000")
 
 
 def test_closure_refused_with_the_missing_documents_then_allowed(world: World) -> None:

@@ -3,40 +3,18 @@ concurrent generation on PostgreSQL (real threads, one connection each)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from casefiles.models import Case
 from documents.models import CaseDocument
 from documents.services import document_generate
 from tests.documents.conftest import inspected_case
-from tests.factories import World, at, user
+from tests.factories import World, at, in_threads, user
 
 THREADS = 8
-
-
-def in_threads(work: list[Callable[[], None]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(work))
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], None]) -> None:
-        try:
-            barrier.wait()
-            job()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in work]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 class Boom(Exception):

@@ -42,22 +42,24 @@ def filed(w: World, organisation=None):
     return CaseDocument.objects.get(case=case, doc_type="filing_approval")
 
 
+def district_template(w: World, doc_type: str, content: bytes, actor, **extra):  # type: ignore[no-untyped-def]
+    """A new version of the district's own template of `doc_type`."""
+    return template_version_create(
+        organisation=w.district, doc_type=doc_type, content=content, actor=actor, **extra
+    )
+
+
 def test_the_nearest_organisations_newest_version_is_used(world: World) -> None:
     w = world
     admin = user("admin", w.district, "admin")
     before = filed(w)
     assert before.template is None, "no template of its own: the shipped default"
-    v1 = template_version_create(
-        organisation=w.district,
-        doc_type="filing_approval",
-        content=edited("filing_approval", "第一版：{{ party_name }}"),
-        actor=admin,
-    )
-    v2 = template_version_create(
-        organisation=w.district,
-        doc_type="filing_approval",
-        content=edited("filing_approval", "第二版：{{ party_name }}，案号{{ case_number }}"),
-        actor=admin,
+    v1 = district_template(w, "filing_approval", edited("filing_approval", "第一版：{{ party_name }}"), admin)
+    v2 = district_template(
+        w,
+        "filing_approval",
+        edited("filing_approval", "第二版：{{ party_name }}，案号{{ case_number }}"),
+        admin,
         note="增加案号",
     )
     assert (v1.version, v2.version) == (1, 2)
@@ -75,33 +77,16 @@ def test_the_nearest_organisations_newest_version_is_used(world: World) -> None:
 def test_a_template_that_cannot_be_filled_is_refused(world: World) -> None:
     admin = user("admin", world.district, "admin")
     with pytest.raises(InvalidInput) as unknown:
-        template_version_create(
-            organisation=world.district,
-            doc_type="penalty_notice",
-            content=edited("penalty_notice", "{{ no_such_field }}"),
-            actor=admin,
-        )
+        district_template(world, "penalty_notice", edited("penalty_notice", "{{ no_such_field }}"), admin)
     assert "no_such_field" in unknown.value.detail
     with pytest.raises(InvalidInput) as broken:
-        template_version_create(
-            organisation=world.district,
-            doc_type="penalty_notice",
-            content=edited("penalty_notice", "{% if %}"),
-            actor=admin,
-        )
+        district_template(world, "penalty_notice", edited("penalty_notice", "{% if %}"), admin)
     assert "模板标签有误" in broken.value.detail
     with pytest.raises(InvalidInput) as not_word:
-        template_version_create(
-            organisation=world.district, doc_type="penalty_notice", content=b"not a docx", actor=admin
-        )
+        district_template(world, "penalty_notice", b"not a docx", admin)
     assert "不是有效的 Word" in not_word.value.detail
     with pytest.raises(Forbidden):
-        template_version_create(
-            organisation=world.district,
-            doc_type="penalty_notice",
-            content=default_template("penalty_notice"),
-            actor=world.officer1,
-        )
+        district_template(world, "penalty_notice", default_template("penalty_notice"), world.officer1)
 
 
 def test_values_are_escaped(world: World) -> None:

@@ -254,13 +254,11 @@ def test_a_major_case_from_inspection_to_archive_through_the_pages(e2e) -> None:
         if page.query_selector(".points tr.finding-fail"):
             page.fill("#id_override_reason", "已核实，不影响处罚决定")
 
-    legal.fire(
-        case.pk,
-        "approve",
-        fill={"#id_opinion": "事实清楚，证据确凿，适用依据正确，同意告知。"},
-        prepare=explain_failures,
-        shot="legal-check-approve-form",
-        then="notice",
+    def legal_approves(opinion: str, **step: str) -> None:
+        legal.fire(case.pk, "approve", fill={"#id_opinion": opinion}, prepare=explain_failures, **step)
+
+    legal_approves(
+        "事实清楚，证据确凿，适用依据正确，同意告知。", shot="legal-check-approve-form", then="notice"
     )
 
     # --- officer: notice, the party asks for a hearing, the hearing --------------------------------------
@@ -286,13 +284,7 @@ def test_a_major_case_from_inspection_to_archive_through_the_pages(e2e) -> None:
         shot="hearing-form",
         then="pre_decision_check",
     )
-    legal.fire(
-        case.pk,
-        "approve",
-        fill={"#id_opinion": "程序合法，同意提交集体讨论。"},
-        prepare=explain_failures,
-        then="deliberation",
-    )
+    legal_approves("程序合法，同意提交集体讨论。", then="deliberation")
 
     # --- agency head: one committee sitting, two cases, each concluded with its own votes ----------------
     agency = desk("agency_head")
@@ -321,21 +313,20 @@ def test_a_major_case_from_inspection_to_archive_through_the_pages(e2e) -> None:
 
         return prepare
 
-    agency.fire(
+    def conclude(pk: int, conclusion: str, fine: str, choices: tuple[str, ...], **step: str) -> None:
+        prepare = votes(fine, choices)
+        agency.fire(
+            pk, "conclude", fill={"#id_conclusion": conclusion}, prepare=prepare, then="decided", **step
+        )
+
+    conclude(
         case.pk,
-        "conclude",
-        fill={"#id_conclusion": "经集体讨论，当事人如实陈述并已整改，决定罚款六万元。"},
-        prepare=votes("60000", ("agree", "agree", "agree", "abstain")),
+        "经集体讨论，当事人如实陈述并已整改，决定罚款六万元。",
+        "60000",
+        ("agree", "agree", "agree", "abstain"),
         shot="deliberation-form",
-        then="decided",
     )
-    agency.fire(
-        other.pk,
-        "conclude",
-        fill={"#id_conclusion": "同意按告知内容作出处罚决定。"},
-        prepare=votes("80000", ("agree", "agree", "disagree", "agree")),
-        then="decided",
-    )
+    conclude(other.pk, "同意按告知内容作出处罚决定。", "80000", ("agree", "agree", "disagree", "agree"))
     assert "出席 4/5 人" in agency.text("#deliberations")
 
     member = desk("member1")

@@ -80,19 +80,7 @@ def test_votes_missing_refuses_the_conclusion(world: World) -> None:
     case = to_deliberation(w)
     present = w.members[:3]
     with pytest.raises(Conflict) as refused:
-        w.fire(
-            case,
-            "conclude",
-            w.agency_head,
-            at(2026, 3, 13),
-            held_at="2026-03-13 09:00",
-            attendees=[m.pk for m in present],
-            votes={str(m.pk): "agree" for m in present[:2]},
-            minutes="纪要",
-            conclusion="同意",
-            decision_kind="penalty",
-            fine="80000",
-        )
+        w.conclude(case, at(2026, 3, 13), present, {str(m.pk): "agree" for m in present[:2]}, fine="80000")
     reason = next(r for r in refused.value.reasons if r.code == "votes_missing")
     assert str(present[2]) in reason.message
     assert not case.deliberations.exists(), "the refused sitting was not kept"
@@ -102,16 +90,12 @@ def test_publication_required_before_execution_of_a_general_procedure_case(world
     w = world
     case = to_pending_decision(w, fine="8000")
     w.fire(case, "decide", w.agency_head, at(2026, 3, 12), decision_kind="penalty", fine="8000")
-    case = w.fire(
-        case, "serve_decision", w.officer1, at(2026, 3, 13), served_on="2026-03-13", method="direct"
-    )
+    case = w.serve_decision(case, at(2026, 3, 13))
     assert case.state == S.SERVED
     with pytest.raises(Conflict) as refused:
         w.fire(case, "start_execution", w.officer1, at(2026, 3, 14))
     assert [r.code for r in refused.value.reasons] == ["publication_required"]
-    case = w.fire(
-        case, "publish", w.officer1, at(2026, 3, 16), published_on="2026-03-16", channel="区政府门户网站"
-    )
+    case = w.publish(case, at(2026, 3, 16))
     assert w.fire(case, "start_execution", w.officer1, at(2026, 3, 17)).state == S.EXECUTING
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from accounts.models import User
@@ -24,7 +25,7 @@ from accounts.roles import Role
 from accounts.services import organisation_save
 from casefiles.models import Case, CaseActivity
 from casefiles.services import inspection_record
-from tests.factories import World, at, entity, individual, upload, user
+from tests.factories import World, agreed, at, entity, individual, upload, user
 from workflow import services
 
 YEAR = 2025
@@ -59,20 +60,27 @@ def serve_notice_waived(w: World, case: Case, when: datetime) -> Case:
     return w.fire(case, "record_statement", w.officer1, when, statement_on=f"{when:%Y-%m-%d}", waived=True)
 
 
+def legal_checked_notice(w: World, case: Case, *days: datetime, opinion: str = "同意告知") -> Case:
+    """A major case with its penalty proposed: submitted, approved at initial review, approved by the
+    legal reviewer before notice, the notice served (statement waived) and concluded, on `days`."""
+    submitted, approved, checked, served, concluded = days
+    w.fire(case, "submit_review", w.officer1, submitted)
+    w.fire(case, "approve", w.head, approved)
+    w.fire(case, "approve", w.legal, checked, opinion=opinion)
+    serve_notice_waived(w, case, served)
+    return w.fire(case, "conclude_notice", w.officer1, concluded)
+
+
 def deliberate(w: World, case: Case, when: datetime, fine: str) -> Case:
     present = w.members[:4]
-    return w.fire(
+    return w.conclude(
         case,
-        "conclude",
-        w.agency_head,
         when,
-        held_at=f"{when:%Y-%m-%d} 09:00",
-        attendees=[m.pk for m in present],
-        votes={str(m.pk): {"choice": "agree", "opinion": "同意"} for m in present},
+        present,
+        agreed(present),
+        fine=fine,
         minutes="案审委员会会议纪要",
         conclusion=f"同意给予罚款{fine}元的行政处罚",
-        decision_kind="penalty",
-        fine=fine,
     )
 
 
@@ -85,6 +93,24 @@ def minor_to_pending_decision(w: World, case: Case, proposed_on: datetime, **pen
     w.fire(case, "approve", w.head, at(day.year, day.month, day.day, 16))
     serve_notice_waived(w, case, at(day.year, day.month, day.day, 17))
     return w.fire(case, "conclude_notice", w.officer1, at(day.year, day.month, day.day, 18))
+
+
+def challenge(w: World, case: Case, filed_on: date, *decision: Any, court: bool = False) -> None:
+    """A reconsideration of the case's decision before the district government, or (`court`) a suit
+    in the district court; decided if the `decision` (outcome, decided_on) is given."""
+    if court:
+        suit = services.litigation_record(
+            case_id=case.pk, actor=w.legal, filed_on=filed_on, court="区人民法院"
+        )
+        decide = partial(services.litigation_decide, litigation_id=suit.pk)
+    else:
+        item = services.reconsideration_record(
+            case_id=case.pk, actor=w.legal, filed_on=filed_on, authority="区人民政府"
+        )
+        decide = partial(services.reconsideration_decide, reconsideration_id=item.pk)
+    if decision:
+        outcome, decided_on = decision
+        decide(actor=w.legal, outcome=outcome, decided_on=decided_on)
 
 
 class AnnualWorld:
@@ -111,20 +137,11 @@ class AnnualWorld:
         # District: the World's 11 people, all certified 2020–2030.
         # Street: one certificate ends on 31 Dec (counted), one on 30 Dec (not), one person has none,
         # one certified person has left (deactivated: not counted).
-        user(
-            "street_officer",
-            self.street,
-            Role.OFFICER,
-            cert_from=date(2025, 1, 1),
-            cert_to=date(2025, 12, 31),
-        )
-        user(
-            "street_expired",
-            self.street,
-            Role.OFFICER,
-            cert_from=date(2020, 1, 1),
-            cert_to=date(2025, 12, 30),
-        )
+        for username, cert_from, cert_to in (
+            ("street_officer", date(2025, 1, 1), date(2025, 12, 31)),
+            ("street_expired", date(2020, 1, 1), date(2025, 12, 30)),
+        ):
+            user(username, self.street, Role.OFFICER, cert_from=cert_from, cert_to=cert_to)
         user("street_clerk", self.street, Role.REPORT_VIEWER, certified=False)
         retired = user("street_retired", self.street, Role.OFFICER)
         retired.is_active = False
@@ -175,21 +192,24 @@ class AnnualWorld:
         w.fire(c1, "submit_review", w.officer1, at(2025, 3, 7))
         w.fire(c1, "approve", w.head, at(2025, 3, 10))
         w.fire(c1, "return", w.legal, at(2025, 3, 11), opinion="询问笔录未由当事人签字，请补正")
-        w.fire(c1, "submit_review", w.officer1, at(2025, 3, 12))
-        w.fire(c1, "approve", w.head, at(2025, 3, 13))
-        w.fire(c1, "approve", w.legal, at(2025, 3, 14), opinion="事实清楚，同意告知")
-        serve_notice_waived(w, c1, at(2025, 3, 17))
-        w.fire(c1, "conclude_notice", w.officer1, at(2025, 3, 18))
+        legal_checked_notice(
+            w,
+            c1,
+            at(2025, 3, 12),
+            at(2025, 3, 13),
+            at(2025, 3, 14),
+            at(2025, 3, 17),
+            at(2025, 3, 18),
+            opinion="事实清楚，同意告知",
+        )
         w.fire(c1, "return", w.legal, at(2025, 3, 19), opinion="处罚幅度的裁量理由不充分，请补充")
-        w.fire(c1, "submit_review", w.officer1, at(2025, 3, 20))
-        w.fire(c1, "approve", w.head, at(2025, 3, 21))
-        w.fire(c1, "approve", w.legal, at(2025, 3, 24), opinion="同意告知")
-        serve_notice_waived(w, c1, at(2025, 3, 25))
-        w.fire(c1, "conclude_notice", w.officer1, at(2025, 3, 26))
+        legal_checked_notice(
+            w, c1, at(2025, 3, 20), at(2025, 3, 21), at(2025, 3, 24), at(2025, 3, 25), at(2025, 3, 26)
+        )
         w.fire(c1, "approve", w.legal, at(2025, 3, 27), opinion="同意提交集体讨论")
         deliberate(w, c1, at(2025, 4, 2), "80000")
-        w.fire(c1, "serve_decision", w.officer1, at(2025, 4, 3), served_on="2025-04-03", method="direct")
-        w.fire(c1, "publish", w.officer1, at(2025, 4, 7), published_on="2025-04-07", channel="区政府门户网站")
+        w.serve_decision(c1, at(2025, 4, 3))
+        w.publish(c1, at(2025, 4, 7))
 
         # c2 — district, a fine of exactly 50,000 yuan: major and ≥ 5万; hearing held 4 Jun 2025 (its
         # AV record verified), deliberated, decided 10 Jun, published late (15 Jul).
@@ -205,10 +225,8 @@ class AnnualWorld:
         w.hold_hearing(c2, at(2025, 6, 4), at(2025, 6, 4, 16), report="当事人对事实无异议", record="听证笔录")
         w.fire(c2, "approve", w.legal, at(2025, 6, 5), opinion="同意提交集体讨论")
         deliberate(w, c2, at(2025, 6, 10), "50000")
-        w.fire(c2, "serve_decision", w.officer1, at(2025, 6, 11), served_on="2025-06-11", method="direct")
-        w.fire(
-            c2, "publish", w.officer1, at(2025, 7, 15), published_on="2025-07-15", channel="区政府门户网站"
-        )
+        w.serve_decision(c2, at(2025, 6, 11))
+        w.publish(c2, at(2025, 7, 15))
 
         # c3 — street, from an accident (not preventive), 5,000 yuan decided 10 Jul, published on time.
         # An on-site inspection on video (on the street's list) and an inquiry without a recording
@@ -224,8 +242,8 @@ class AnnualWorld:
         record_activity(w, c3, AvActivity.INQUIRY, at(2025, 7, 3, 10), recording=None)
         minor_to_pending_decision(w, c3, at(2025, 7, 7), fine=Decimal("5000"))
         w.fire(c3, "decide", w.agency_head, at(2025, 7, 10), decision_kind="penalty", fine="5000")
-        w.fire(c3, "serve_decision", w.officer1, at(2025, 7, 11), served_on="2025-07-11", method="direct")
-        w.fire(c3, "publish", w.officer1, at(2025, 7, 14), published_on="2025-07-14", channel="街道公示栏")
+        w.serve_decision(c3, at(2025, 7, 11))
+        w.publish(c3, at(2025, 7, 14), "街道公示栏")
 
         # c4 — district, from a complaint, filing approved 31 Dec 2025 23:30 Beijing time (15:30 UTC):
         # filed in 2025. Still under investigation: an inquiry without recording and a seizure with
@@ -246,9 +264,7 @@ class AnnualWorld:
             party=individual("李四"), procedure=Case.Procedure.SUMMARY, now=at(2025, 8, 1, 9)
         )
         w.fire(c5, "record_onsite_decision", w.officer1, at(2025, 8, 1, 9, 30), fine="200")
-        w.fire(
-            c5, "serve_decision", w.officer1, at(2025, 8, 1, 9, 35), served_on="2025-08-01", method="direct"
-        )
+        w.serve_decision(c5, at(2025, 8, 1, 9, 35))
 
         # c6 — district, from an accident, filed 11 Feb, transferred to the police with 3 persons.
         c6 = self.c6 = w.case_of(
@@ -258,12 +274,9 @@ class AnnualWorld:
             now=at(2025, 2, 10),
         )
         file_case(w, c6, at(2025, 2, 10, 11), at(2025, 2, 11))
-        w.fire(
+        w.transfer(
             c6,
-            "transfer",
-            w.officer1,
             at(2025, 2, 20),
-            authority_kind="police",
             authority_name="区公安分局",
             persons=3,
             opinion="涉嫌重大责任事故罪，依法移送",
@@ -275,7 +288,7 @@ class AnnualWorld:
         file_case(w, c8, at(2024, 12, 19, 11), at(2024, 12, 20))
         minor_to_pending_decision(w, c8, at(2024, 12, 23), fine=Decimal("10050"))
         w.fire(c8, "decide", w.agency_head, at(2025, 1, 6), decision_kind="penalty", fine="10050")
-        w.fire(c8, "serve_decision", w.officer1, at(2025, 1, 7), served_on="2025-01-07", method="direct")
+        w.serve_decision(c8, at(2025, 1, 7))
         w.fire(c8, "skip_publication", w.officer1, at(2025, 1, 8), opinion="涉及个人隐私，依法不予公开")
 
         # c9 — district, filing approved 1 Jan 2026 00:10 Beijing time (16:10 UTC on 31 Dec 2025).
@@ -330,36 +343,12 @@ class AnnualWorld:
 
     def _after_decisions(self) -> None:
         w = self.w
-        r1 = services.reconsideration_record(
-            case_id=self.c1.pk, actor=w.legal, filed_on=date(2025, 5, 10), authority="区人民政府"
-        )
-        services.reconsideration_decide(
-            reconsideration_id=r1.pk, actor=w.legal, outcome="changed", decided_on=date(2025, 7, 1)
-        )
-        r2 = services.reconsideration_record(
-            case_id=self.c2.pk, actor=w.legal, filed_on=date(2025, 7, 20), authority="区人民政府"
-        )
-        services.reconsideration_decide(
-            reconsideration_id=r2.pk, actor=w.legal, outcome="upheld", decided_on=date(2025, 9, 10)
-        )
-        services.reconsideration_record(  # filed in 2026
-            case_id=self.c3.pk, actor=w.legal, filed_on=date(2026, 1, 5), authority="区人民政府"
-        )
-        s1 = services.litigation_record(
-            case_id=self.c8.pk, actor=w.legal, filed_on=date(2025, 3, 1), court="区人民法院"
-        )
-        services.litigation_decide(
-            litigation_id=s1.pk, actor=w.legal, outcome="lost", decided_on=date(2025, 9, 1)
-        )
-        s2 = services.litigation_record(
-            case_id=self.c1.pk, actor=w.legal, filed_on=date(2025, 8, 1), court="区人民法院"
-        )
-        services.litigation_decide(
-            litigation_id=s2.pk, actor=w.legal, outcome="won", decided_on=date(2025, 12, 1)
-        )
-        services.litigation_record(  # filed in 2026
-            case_id=self.c3.pk, actor=w.legal, filed_on=date(2026, 1, 10), court="区人民法院"
-        )
+        challenge(w, self.c1, date(2025, 5, 10), "changed", date(2025, 7, 1))
+        challenge(w, self.c2, date(2025, 7, 20), "upheld", date(2025, 9, 10))
+        challenge(w, self.c3, date(2026, 1, 5))  # filed in 2026
+        challenge(w, self.c8, date(2025, 3, 1), "lost", date(2025, 9, 1), court=True)
+        challenge(w, self.c1, date(2025, 8, 1), "won", date(2025, 12, 1), court=True)
+        challenge(w, self.c3, date(2026, 1, 10), court=True)  # filed in 2026
         # The same party, listed for two cases in 2025: one listed party.
         services.blacklist_add(
             case_id=self.c1.pk, actor=w.agency_head, listed_on=date(2025, 5, 1), reason="拒不整改"

@@ -406,18 +406,15 @@ def test_a_case_handled_as_major_counts_as_major_though_its_fine_fell_below_the_
 ) -> None:
     """Proposed 60,000 yuan (major: double legal check, deliberation), decided 40,000 after the party's
     statement. It is a major decision (it went the major route), but not a 5万元以上 case."""
-    from tests.reports.annual_world import deliberate, serve_notice_waived
+    from tests.reports.annual_world import deliberate, file_case, legal_checked_notice
 
     w = world
     case = w.case(now=at(2025, 3, 3, 9))
-    w.fire(case, "submit_filing", w.officer1, at(2025, 3, 3, 10))
-    w.fire(case, "approve_filing", w.head, at(2025, 3, 3, 15))
+    file_case(w, case, at(2025, 3, 3, 10), at(2025, 3, 3, 15))
     w.propose(case, at(2025, 3, 4), fine=Decimal("60000"))
-    w.fire(case, "submit_review", w.officer1, at(2025, 3, 5))
-    w.fire(case, "approve", w.head, at(2025, 3, 6))
-    w.fire(case, "approve", w.legal, at(2025, 3, 7), opinion="同意告知")
-    serve_notice_waived(w, case, at(2025, 3, 10))
-    w.fire(case, "conclude_notice", w.officer1, at(2025, 3, 11))
+    legal_checked_notice(
+        w, case, at(2025, 3, 5), at(2025, 3, 6), at(2025, 3, 7), at(2025, 3, 10), at(2025, 3, 11)
+    )
     w.fire(case, "approve", w.legal, at(2025, 3, 12), opinion="同意提交集体讨论")
     case = deliberate(w, case, at(2025, 3, 14), "40000")
     assert case.is_major and not case.decided_major, "precondition: major route, decided below 50,000"
@@ -438,12 +435,11 @@ def test_a_case_made_major_by_its_hearing_was_not_double_checked(db: None) -> No
     """Where the hearing threshold is below the major one, a 40,000-yuan case is not major at initial
     review (no pre-notice check) and becomes major when the party asks for a hearing (SPEC §5): a
     major decision, deliberated, checked before decision only — not 双重审核."""
-    from tests.reports.annual_world import deliberate
+    from tests.reports.annual_world import deliberate, file_case
 
     w = World(hearing_fine_entity=Decimal("30000"))
     case = w.case(now=at(2025, 3, 3, 9))
-    w.fire(case, "submit_filing", w.officer1, at(2025, 3, 3, 10))
-    w.fire(case, "approve_filing", w.head, at(2025, 3, 3, 15))
+    file_case(w, case, at(2025, 3, 3, 10), at(2025, 3, 3, 15))
     w.propose(case, at(2025, 3, 4), fine=Decimal("40000"))
     w.fire(case, "submit_review", w.officer1, at(2025, 3, 5))
     assert w.fire(case, "approve", w.head, at(2025, 3, 6)).state == S.NOTICE

@@ -95,28 +95,13 @@ def closed_major(w: World, *, served_on: date = date(2026, 3, 16)) -> Case:
     case = to_deliberation(w)
     deliberate(w, case, w.members[:3])
     served = at(served_on.year, served_on.month, served_on.day)
-    w.fire(case, "serve_decision", w.officer1, served, served_on=served_on.isoformat(), method="direct")
+    w.serve_decision(case, served)
     published = add_working_days(served_on, 1)
-    w.fire(
-        case,
-        "publish",
-        w.officer1,
-        at(published.year, published.month, published.day),
-        published_on=published.isoformat(),
-        channel="区政府门户网站",
-    )
+    w.publish(case, at(published.year, published.month, published.day))
     started = add_working_days(published, 1)
     w.fire(case, "start_execution", w.officer1, at(started.year, started.month, started.day))
     paid = add_working_days(started, 3)
-    return w.fire(
-        case,
-        "close",
-        w.officer1,
-        at(paid.year, paid.month, paid.day),
-        outcome="paid",
-        paid_on=paid.isoformat(),
-        paid_amount="80000",
-    )
+    return w.close_paid(case, at(paid.year, paid.month, paid.day), "80000")
 
 
 def campaign(
@@ -158,8 +143,40 @@ def started(c: Campaign, actor: User, seed: str = "2026-review") -> Campaign:
     return services.campaign_assign(campaign_id=c.pk, actor=actor, now=at(2026, 11, 2, 12))
 
 
+def single_reviewer_campaign(
+    w: World, organisations: list[Organisation], name: str | None = None
+) -> tuple[Campaign, User, User]:
+    """The district's campaign without the second-review rule, its sample drawn and assigned to one
+    district reviewer: (campaign, reviewer, the district admin who organised it)."""
+    rev = reviewer(w.district, name)
+    admin = manager(w.district)
+    c = campaign(
+        actor=admin,
+        organiser=w.district,
+        organisations=organisations,
+        reviewers=[rev],
+        second_review_on_fail=False,
+    )
+    started(c, admin)
+    return c, rev, admin
+
+
 def manager(organisation: Organisation) -> User:
     return user(f"admin{next(_n)}", organisation, Role.ADMIN, certified=False)
+
+
+def deduct(sheet: ScoreSheet, actor: User, plan: list[tuple[str, int, str | None]], reason: str) -> None:
+    """The reviewer records each (item, occurrences, points each or the item's own) of `plan`, with
+    the reason "<item> `reason`"."""
+    for code, times, each in plan:
+        services.sheet_deduction_add(
+            sheet_id=sheet.pk,
+            actor=actor,
+            item_code=code,
+            occurrences=times,
+            points_each=Decimal(each) if each else None,
+            reason=f"{code} {reason}",
+        )
 
 
 # Per file: the deductions (item, occurrences, points each) and vetoes the reviewer records
@@ -183,27 +200,10 @@ def finished_campaign(w: World) -> Campaign:
     for i in range(3):
         closed_summary(w, day=date(2026, 3, 2 + i))
         closed_summary(w, organisation=w.street, officers=street_officers, day=date(2026, 4, 6 + i))
-    rev = reviewer(w.district, "scorer")
-    admin = manager(w.district)
-    c = campaign(
-        actor=admin,
-        organiser=w.district,
-        organisations=[w.district, w.street],
-        reviewers=[rev],
-        second_review_on_fail=False,
-    )
-    started(c, admin)
+    c, rev, admin = single_reviewer_campaign(w, [w.district, w.street], "scorer")
     sheets = list(ScoreSheet.objects.filter(campaign=c).order_by("sample__position"))
     for sheet, (deductions, vetoes) in zip(sheets, PLAN, strict=True):
-        for code, times, each in deductions:
-            services.sheet_deduction_add(
-                sheet_id=sheet.pk,
-                actor=rev,
-                item_code=code,
-                occurrences=times,
-                points_each=Decimal(each) if each else None,
-                reason=f"{code} 的情形",
-            )
+        deduct(sheet, rev, deductions, "的情形")
         for code in vetoes:
             services.sheet_veto_add(sheet_id=sheet.pk, actor=rev, veto_code=code, reason="适用法律错误")
         services.sheet_submit(sheet_id=sheet.pk, actor=rev, now=at(2026, 11, 10))

@@ -84,21 +84,35 @@ def cross(world: World):  # type: ignore[no-untyped-def]
     return w, major, people
 
 
-def test_a_cross_review_end_to_end(cross) -> None:  # type: ignore[no-untyped-def]
-    w, major, p = cross
-    admin = api(p["admin"])
-    body = {
-        "name": "2026年下半年交叉评查",
+def cross_body(w: World, name: str, organisations: list, reviewers: list, **fields: object) -> dict:
+    """The form of a cross-review the city organises over 2026 under the default standard, sampling
+    every file unless `fields` say otherwise, as the client posts it."""
+    return {
+        "name": name,
         "kind": "cross",
         "organisation": w.city.pk,
         "period_start": "2026-01-01",
-        "period_end": "2026-10-31",
+        "period_end": "2026-12-31",
         "standard": default_standard().pk,
-        "organisations": [w.district.pk, w.other_district.pk],
-        "reviewers": [p[k].pk for k in ("west1", "west2", "east1", "east2")],
+        "organisations": [o.pk for o in organisations],
+        "reviewers": [u.pk for u in reviewers],
         "sample_percent": "100",
-        "sample_min": 1,
+        **fields,
     }
+
+
+def test_a_cross_review_end_to_end(cross) -> None:  # type: ignore[no-untyped-def]
+    w, major, p = cross
+    admin = api(p["admin"])
+    everyone = [p[k] for k in ("west1", "west2", "east1", "east2")]
+    body = cross_body(
+        w,
+        "2026年下半年交叉评查",
+        [w.district, w.other_district],
+        everyone,
+        period_end="2026-10-31",
+        sample_min=1,
+    )
     assert api(p["west1"]).post(f"{API}/campaigns/", body, format="json").status_code == 403
     created = admin.post(f"{API}/campaigns/", body, format="json")
     assert created.status_code == 201, created.json()
@@ -219,18 +233,7 @@ def test_a_cross_review_end_to_end(cross) -> None:  # type: ignore[no-untyped-de
 def test_no_eligible_reviewer_answers_409_naming_the_files(cross) -> None:  # type: ignore[no-untyped-def]
     w, major, p = cross
     admin = api(p["admin"])
-    body = {
-        "name": "只有西区评查人员的交叉评查",
-        "kind": "cross",
-        "organisation": w.city.pk,
-        "period_start": "2026-01-01",
-        "period_end": "2026-12-31",
-        "standard": default_standard().pk,
-        "organisations": [w.district.pk],
-        "reviewers": [p["west1"].pk, p["west2"].pk],
-        "sample_percent": "100",
-        "sample_min": 0,
-    }
+    body = cross_body(w, "只有西区评查人员的交叉评查", [w.district], [p["west1"], p["west2"]], sample_min=0)
     campaign_id = admin.post(f"{API}/campaigns/", body, format="json").json()["id"]
     assert admin.post(f"{API}/campaigns/{campaign_id}/sample/", {}, format="json").status_code == 201
     refused = admin.post(f"{API}/campaigns/{campaign_id}/assign/", {}, format="json")
@@ -255,17 +258,15 @@ def test_no_eligible_reviewer_answers_409_naming_the_files(cross) -> None:  # ty
 def test_bad_campaign_input_is_a_400_that_says_what(cross) -> None:  # type: ignore[no-untyped-def]
     w, _, p = cross
     admin = api(p["admin"])
-    body = {
-        "name": "有误的评查活动",
-        "kind": "cross",
-        "organisation": w.city.pk,
-        "period_start": "2026-12-31",
-        "period_end": "2026-01-01",
-        "standard": default_standard().pk,
-        "organisations": [w.district.pk],
-        "reviewers": [w.officer1.pk],
-        "sample_percent": "5",
-    }
+    body = cross_body(
+        w,
+        "有误的评查活动",
+        [w.district],
+        [w.officer1],
+        period_start="2026-12-31",
+        period_end="2026-01-01",
+        sample_percent="5",
+    )
     refused = admin.post(f"{API}/campaigns/", body, format="json")
     assert refused.status_code == 400
     assert set(refused.json()["errors"]) >= {"period_end", "reviewers"}

@@ -5,7 +5,6 @@ and serializers that only render what the selector read (no query of their own).
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -19,7 +18,15 @@ from review.models import ScoreSheet
 from review.scoring import sheet_score
 from review.selectors import campaign_detail, sheet_detail, sheet_visible
 from tests.factories import World
-from tests.review.factories import campaign, closed_summary, manager, officers_of, reviewer, started
+from tests.review.factories import (
+    campaign,
+    closed_summary,
+    deduct,
+    manager,
+    officers_of,
+    reviewer,
+    started,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +47,7 @@ def scoring(world: World):  # type: ignore[no-untyped-def]
 
 
 def _deduct(sheet: ScoreSheet, scorer, plan: list[tuple[str, int, str | None]]) -> None:  # type: ignore[no-untyped-def]
-    for code, times, each in plan:
-        services.sheet_deduction_add(
-            sheet_id=sheet.pk,
-            actor=scorer,
-            item_code=code,
-            occurrences=times,
-            points_each=Decimal(each) if each else None,
-            reason=f"{code} 扣分",
-        )
+    deduct(sheet, scorer, plan, "扣分")
 
 
 def _queries(run) -> int:  # type: ignore[no-untyped-def]

@@ -13,7 +13,12 @@ from review.models import Grade, ScoreSheet, ScoringStandard, StandardCategory
 from review.scoring import compute_score, grade_for, sheet_score
 from review.standards import standard_create, standard_spec_from_data
 from tests.factories import World
-from tests.review.factories import campaign, closed_summary, default_standard, manager, reviewer, started
+from tests.review.factories import (
+    closed_summary,
+    default_standard,
+    reviewer,
+    single_reviewer_campaign,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -133,16 +138,7 @@ def test_grade_thresholds_are_configured_per_standard_version() -> None:
 @pytest.fixture
 def sheet(world: World) -> ScoreSheet:
     closed_summary(world)
-    rev = reviewer(world.district, "scorer")
-    admin = manager(world.district)
-    c = campaign(
-        actor=admin,
-        organiser=world.district,
-        organisations=[world.district],
-        reviewers=[rev],
-        second_review_on_fail=False,
-    )
-    started(c, admin)
+    c, _, _ = single_reviewer_campaign(world, [world.district], "scorer")
     return ScoreSheet.objects.select_related("reviewer", "campaign__standard").get(campaign=c)
 
 

@@ -26,6 +26,7 @@ from tests.review.factories import (
     default_standard,
     manager,
     reviewer,
+    single_reviewer_campaign,
     started,
 )
 from tests.workflow.test_legal_check import to_pre_notice_check
@@ -226,33 +227,12 @@ def test_a_failed_file_goes_to_a_second_reviewer_who_confirms_or_returns_it(revi
 
 def test_without_the_second_review_rule_a_failed_file_completes_at_once(world: World) -> None:
     closed_summary(world)
-    rev = reviewer(world.district)
-    admin = manager(world.district)
-    c = campaign(
-        actor=admin,
-        organiser=world.district,
-        organisations=[world.district],
-        reviewers=[rev],
-        second_review_on_fail=False,
-    )
-    started(c, admin)
+    c, rev, _ = single_reviewer_campaign(world, [world.district])
     sheet = ScoreSheet.objects.get(campaign=c)
-    services.sheet_deduction_add(
-        sheet_id=sheet.pk,
-        actor=rev,
-        item_code="F05",
-        occurrences=9,
-        points_each=D("5"),
-        reason="证据均未经核对原件",
-    )
-    services.sheet_deduction_add(
-        sheet_id=sheet.pk,
-        actor=rev,
-        item_code="L03",
-        occurrences=4,
-        points_each=D("5"),
-        reason="处罚与情节不相当",
-    )
+    for code, times, reason in (("F05", 9, "证据均未经核对原件"), ("L03", 4, "处罚与情节不相当")):
+        services.sheet_deduction_add(
+            sheet_id=sheet.pk, actor=rev, item_code=code, occurrences=times, points_each=D("5"), reason=reason
+        )
     done = services.sheet_submit(sheet_id=sheet.pk, actor=rev)
     # 事实证据 loses its whole 30 (45 recorded), 法律适用 its whole 20: 50 points, 不合格.
     assert (done.score, done.grade, done.status, done.second_reviewer) == (

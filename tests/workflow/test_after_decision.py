@@ -18,25 +18,10 @@ def test_transfer_to_police_records_authority_and_persons(world: World) -> None:
     w = world
     case = to_investigating(w, w.case(now=at(2026, 3, 1)))
     with pytest.raises(InvalidInput) as refused:
-        w.fire(
-            case,
-            "transfer",
-            w.officer1,
-            at(2026, 3, 5),
-            authority_kind="police",
-            authority_name="",
-            opinion="涉嫌犯罪",
-        )
+        w.transfer(case, at(2026, 3, 5), authority_name="", opinion="涉嫌犯罪")
     assert "authority_name" in refused.value.errors
-    case = w.fire(
-        case,
-        "transfer",
-        w.officer1,
-        at(2026, 3, 5),
-        authority_kind="police",
-        authority_name="某区公安分局",
-        persons=2,
-        opinion="涉嫌重大责任事故罪，依法移送",
+    case = w.transfer(
+        case, at(2026, 3, 5), authority_name="某区公安分局", persons=2, opinion="涉嫌重大责任事故罪，依法移送"
     )
     assert case.state == S.TRANSFERRED
     transfer = Transfer.objects.get(case=case)

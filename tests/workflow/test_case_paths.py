@@ -10,7 +10,7 @@ from accounts.policy import AvActivity
 from casefiles.history import verify_case_chain
 from casefiles.models import Case, CaseEvent, LegalCheck
 from law.states import CaseState as S
-from tests.factories import World, at, individual, inquiry_record, upload
+from tests.factories import World, agreed, at, individual, inquiry_record, upload
 from workflow import services
 
 pytestmark = pytest.mark.django_db
@@ -71,33 +71,25 @@ def test_major_case_through_every_state_to_archive(world: World) -> None:
     assert case.state == S.DELIBERATION
 
     present = w.members[:4]
-    case = w.fire(
+    case = w.conclude(
         case,
-        "conclude",
-        w.agency_head,
         at(2026, 4, 3),
-        held_at="2026-04-03 09:00",
-        attendees=[m.pk for m in present],
-        votes={str(m.pk): {"choice": "agree", "opinion": "同意"} for m in present},
+        present,
+        agreed(present),
+        fine="60000",
         minutes="案审委员会第3次会议纪要",
         conclusion="同意给予罚款六万元的行政处罚",
-        decision_kind="penalty",
-        fine="60000",
     )
     assert case.state == S.DECIDED
     assert case.decided_fine == Decimal("60000.00")
     assert case.decision_number == case.number
-    case = w.fire(case, "serve_decision", w.officer1, at(2026, 4, 7), served_on="2026-04-07", method="direct")
+    case = w.serve_decision(case, at(2026, 4, 7))
     assert not case.service_late
     assert case.fine_due_on == date(2026, 4, 22)
-    case = w.fire(
-        case, "publish", w.officer1, at(2026, 4, 8), published_on="2026-04-08", channel="区政府门户网站"
-    )
+    case = w.publish(case, at(2026, 4, 8))
     assert not case.publication_late
     w.fire(case, "start_execution", w.officer1, at(2026, 4, 9))
-    case = w.fire(
-        case, "close", w.officer1, at(2026, 4, 15), outcome="paid", paid_on="2026-04-15", paid_amount="60000"
-    )
+    case = w.close_paid(case, at(2026, 4, 15), "60000")
     assert case.state == S.CLOSED and case.surcharge == Decimal("0.00")
     case = w.fire(case, "archive", w.head, at(2026, 4, 16))
     assert case.state == S.ARCHIVED
@@ -181,11 +173,9 @@ def test_summary_procedure_case(world: World) -> None:
     case = w.case(party=individual("李四"), procedure=Case.Procedure.SUMMARY, now=at(2026, 6, 1, 9))
     case = w.fire(case, "record_onsite_decision", w.officer1, at(2026, 6, 1, 9, 30), fine="200", warning=True)
     assert case.state == S.ONSITE_DECIDED and case.number == "区应急罚〔2026〕1号"
-    w.fire(case, "serve_decision", w.officer1, at(2026, 6, 1, 9, 35), served_on="2026-06-01", method="direct")
+    w.serve_decision(case, at(2026, 6, 1, 9, 35))
     w.fire(case, "start_execution", w.officer1, at(2026, 6, 1, 9, 40))
-    w.fire(
-        case, "close", w.officer1, at(2026, 6, 1, 10), outcome="paid", paid_on="2026-06-01", paid_amount="200"
-    )
+    w.close_paid(case, at(2026, 6, 1, 10), "200")
     case = w.fire(case, "archive", w.head, at(2026, 6, 2))
     assert case.state == S.ARCHIVED
     assert case.filed_at is None, "summary cases are not 立案 — they are counted as summary decisions"
@@ -206,16 +196,12 @@ def test_late_payment_surcharge_capped_at_the_fine(world: World) -> None:
     w = world
     case = w.case(party=individual("赵六"), procedure=Case.Procedure.SUMMARY, now=at(2026, 1, 5))
     w.fire(case, "record_onsite_decision", w.officer1, at(2026, 1, 5), fine="100")
-    case = w.fire(case, "serve_decision", w.officer1, at(2026, 1, 5), served_on="2026-01-05", method="direct")
+    case = w.serve_decision(case, at(2026, 1, 5))
     assert case.fine_due_on == date(2026, 1, 20)
     w.fire(case, "start_execution", w.officer1, at(2026, 1, 6))
     with pytest.raises(Exception) as refused:
-        w.fire(
-            case, "close", w.officer1, at(2026, 6, 1), outcome="paid", paid_on="2026-06-01", paid_amount="100"
-        )
+        w.close_paid(case, at(2026, 6, 1), "100")
     assert refused.value.reasons[0].code == "fine_unsettled"
     assert "加处罚款 100.00 元" in refused.value.detail  # 3%/day for 132 days, capped at the 100-yuan fine
-    case = w.fire(
-        case, "close", w.officer1, at(2026, 6, 1), outcome="paid", paid_on="2026-06-01", paid_amount="200"
-    )
+    case = w.close_paid(case, at(2026, 6, 1), "200")
     assert case.surcharge == Decimal("100.00")

@@ -1,40 +1,33 @@
 """Two people firing the same transition at once on PostgreSQL: one wins, one gets a clear error."""
 
-import threading
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from casefiles.models import CaseEvent
 from core.errors import DomainError
 from law.states import CaseState as S
-from tests.factories import World, at, user
+from tests.factories import World, at, in_threads, user
 from workflow import services
 
 
 def race(case_id: int, actors: list, **kwargs: Any) -> list[object]:
     """Fire approve_filing from each actor in its own thread and connection, released together."""
-    barrier = threading.Barrier(len(actors))
     results: list[object] = []
 
     def approve(actor) -> None:
         try:
-            barrier.wait()
             services.case_transition(
                 case_id=case_id, transition="approve_filing", actor=actor, now=at(2026, 3, 3), **kwargs
             )
             results.append("ok")
         except DomainError as exc:
             results.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=approve, args=(a,)) for a in actors]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    unexpected = in_threads([partial(approve, a) for a in actors])
+    if unexpected:
+        raise unexpected[0]
     return results
 
 

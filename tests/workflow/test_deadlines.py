@@ -47,9 +47,7 @@ def test_late_publication_is_allowed_but_flagged(world: World) -> None:
     assert case.current_deadline == date(2026, 10, 14) and case.current_deadline_kind == "publication"
     assert list(cases_overdue(today=date(2026, 10, 14))) == []
     assert list(cases_overdue(today=date(2026, 10, 15))) == [Case.objects.get(pk=case.pk)]
-    case = w.fire(
-        case, "publish", w.officer1, at(2026, 10, 15), published_on="2026-10-15", channel="门户网站"
-    )
+    case = w.publish(case, at(2026, 10, 15), "门户网站")
     assert case.publication_late is True
     assert case.current_deadline_kind == "payment" and case.current_deadline == case.fine_due_on
 

@@ -234,19 +234,7 @@ def to_deliberation(w: World) -> Case:
 
 
 def deliberate(w: World, case: Case, present: list) -> Case:
-    return w.fire(
-        case,
-        "conclude",
-        w.agency_head,
-        at(2026, 3, 13),
-        held_at="2026-03-13 09:00",
-        attendees=[m.pk for m in present],
-        votes={str(m.pk): "agree" for m in present},
-        minutes="纪要",
-        conclusion="同意",
-        decision_kind="penalty",
-        fine="80000",
-    )
+    return w.conclude(case, at(2026, 3, 13), present, {str(m.pk): "agree" for m in present}, fine="80000")
 
 
 def test_deliberation_without_quorum_is_refused(world: World) -> None:

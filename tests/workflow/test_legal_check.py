@@ -160,15 +160,8 @@ def test_a_case_suspected_of_a_crime_is_transferred_not_fined(world: World) -> N
         w.fire(case, "submit_review", w.officer1, at(2026, 3, 5))
     assert refused.value.reasons[0].code == "criminal_suspicion"
     assert "不得以行政处罚代替刑事处罚" in refused.value.reasons[0].message
-    case = w.fire(
-        case,
-        "transfer",
-        w.officer1,
-        at(2026, 3, 6),
-        opinion="涉嫌重大责任事故罪，移送公安机关",
-        authority_kind="police",
-        authority_name="市公安局",
-        persons=2,
+    case = w.transfer(
+        case, at(2026, 3, 6), opinion="涉嫌重大责任事故罪，移送公安机关", authority_name="市公安局", persons=2
     )
     assert case.state == S.TRANSFERRED
     assert Transfer.objects.get(case=case).persons == 2

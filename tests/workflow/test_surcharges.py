@@ -52,25 +52,15 @@ def test_surcharge_accrues_daily_until_it_reaches_the_fine(world: World) -> None
 def test_paying_late_owes_the_accrued_surcharge_and_stops_the_clock(world: World) -> None:
     w = world
     case = served_case(w)
-    w.fire(case, "publish", w.officer1, at(2026, 10, 9), published_on="2026-10-09", channel="门户网站")
+    w.publish(case, at(2026, 10, 9), "门户网站")
     w.fire(case, "start_execution", w.officer1, at(2026, 10, 9))
     surcharges_accrue(today=date(2026, 10, 20))  # 5 days late → 1200
     case.refresh_from_db()
     assert case.surcharge == Decimal("1200.00")
     with pytest.raises(Conflict) as refused:
-        w.fire(
-            case,
-            "close",
-            w.officer1,
-            at(2026, 10, 20),
-            outcome="paid",
-            paid_on="2026-10-20",
-            paid_amount="8000",
-        )
+        w.close_paid(case, at(2026, 10, 20), "8000")
     assert "应缴 9200.00 元（含加处罚款 1200.00 元），实缴 8000.00 元" in refused.value.reasons[0].message
-    case = w.fire(
-        case, "close", w.officer1, at(2026, 10, 20), outcome="paid", paid_on="2026-10-20", paid_amount="9200"
-    )
+    case = w.close_paid(case, at(2026, 10, 20), "9200")
     assert case.state == "closed"
     assert surcharges_accrue(today=date(2026, 10, 30)) == 0, "a closed case accrues nothing"
     case.refresh_from_db()
