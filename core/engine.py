@@ -1,4 +1,4 @@
-"""One small state engine for every reviewed thing (a campaign, a score sheet …), after viewflow's fsm.
+"""One small state engine for every reviewed thing (a case, a campaign, a score sheet …), after viewflow's fsm.
 
 A `Machine` is a transition table kept as data: each `Transition` names its source state(s), its
 target, who may fire it (`permission`) and what must hold (`guards`), each answering with a
@@ -28,7 +28,8 @@ from core.errors import Conflict, Forbidden, Reason
 
 NOT_AVAILABLE = "transition_not_available"
 
-Permission = Callable[[Any, Any], Reason | None]  # (thing, actor) → why not, or None
+# (thing, actor) → why not (one reason or several), or None / [] when he may.
+Permission = Callable[[Any, Any], Reason | Sequence[Reason] | None]
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,22 @@ class StatefulModel(models.Model):
 
 @dataclass(frozen=True)
 class Transition:
+    """One row of a table. The same code may leave several states (one row per source). A guard
+    marked `judges_input` (as workflow.guards.input_guard marks them) judges what `apply` recorded:
+    it stands aside while listing and is checked after `apply`."""
+
     code: str
     source: tuple[str, ...]
     target: str
     label: str
     permission: Permission | None = None
     guards: tuple[Guard, ...] = ()
+    # Where the thing may end up when the machine's `move` chooses among several targets.
+    targets: tuple[str, ...] = ()
+    # The input: `clean(data, now)` validates it (raising with field errors), `apply(thing, ctx,
+    # cleaned)` records it on the thing before the input guards judge it.
+    clean: Callable[[Mapping[str, Any], datetime], dict[str, Any]] | None = None
+    apply: Callable[[Any, Any, dict[str, Any]], None] | None = None
     # The audit row's action (defaults to the code).
     event: str = ""
     # What a refusal says when the thing is not in a source state (default: "当前状态…下不能…"),
@@ -115,6 +126,14 @@ class Transition:
     @property
     def action(self) -> str:
         return self.event or self.code
+
+    @property
+    def possible_targets(self) -> tuple[str, ...]:
+        return self.targets or (self.target,)
+
+
+def judges_input(guard: Callable[..., Reason | None]) -> bool:
+    return getattr(guard, "judges_input", False)
 
 
 @dataclass(kw_only=True)
@@ -155,18 +174,56 @@ class AuditWriter(Protocol):
     ) -> Any: ...
 
 
-class Machine:
-    """The transitions of one kind of thing, over its `state_field`, each fired one audited by
-    `audit` (which appends to the thing's event chain, see core.audit)."""
+ContextFactory = Callable[[Any, Any, datetime, "Mapping[str, Any] | None"], Any]
+Mover = Callable[[Any, Transition, Any], None]
+Saver = Callable[[Any, Transition, Any, Sequence[str]], None]
 
-    def __init__(self, *, state_field: str, transitions: Sequence[Transition], audit: AuditWriter | None):
-        codes = [t.code for t in transitions]
-        if len(codes) != len(set(codes)):
-            raise ValueError(f"duplicate transition codes: {codes}")
+
+class Machine:
+    """The transitions of one kind of thing over its `state_field`, each fired audited by `audit`
+    (which appends to the thing's event chain, see core.audit).
+
+    A thing with more to it than a status field plugs in its own parts: `context` builds what its
+    guards read (a case's guards read its organisation's rules), `move` changes the state (a case
+    moves through its django-fsm transition), `snapshot` and `save` write what changed, and
+    `refuse_here` words the refusal of a transition the state does not offer."""
+
+    def __init__(
+        self,
+        *,
+        state_field: str,
+        transitions: Sequence[Transition],
+        audit: AuditWriter | None,
+        context: ContextFactory | None = None,
+        move: Mover | None = None,
+        snapshot: Callable[[Any], Any] | None = None,
+        save: Saver | None = None,
+        refuse_here: Callable[[Any, str, Transition | None], Conflict] | None = None,
+    ):
+        keys = [(t.code, s) for t in transitions for s in t.source]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"duplicate transitions: {keys}")
         self.state_field = state_field
         self.transitions = tuple(transitions)
-        self.by_code = {t.code: t for t in transitions}
+        self.by_key = {(t.code, s): t for t in transitions for s in t.source}
+        self.by_code: dict[str, Transition] = {}
+        for t in transitions:
+            self.by_code.setdefault(t.code, t)
         self.audit = audit
+        self.context = context or (
+            lambda thing, actor, now, data: Context(actor=actor, now=now, data=data or {})
+        )
+        self.move = move or self._set_target
+        self.snapshot = snapshot
+        self.save = save or self._save_fields
+        self.refuse_here = refuse_here or self._not_here
+
+    def _set_target(self, thing: Any, t: Transition, ctx: Any) -> None:
+        with _assigning():
+            setattr(thing, self.state_field, t.target)
+
+    def _save_fields(self, thing: Any, t: Transition, before: Any, update_fields: Sequence[str]) -> None:
+        thing.save(update_fields=list(dict.fromkeys([self.state_field, *update_fields])))
 
     def state_of(self, thing: Any) -> str:
         return getattr(thing, self.state_field)
@@ -179,14 +236,23 @@ class Machine:
         return [t for t in self.transitions if state in t.source]
 
     def _permission(self, t: Transition, thing: Any, actor: Any) -> list[Reason]:
-        reason = t.permission(thing, actor) if t.permission else None
-        return [reason] if reason else []
+        reasons = t.permission(thing, actor) if t.permission else None
+        if reasons is None:
+            return []
+        return [reasons] if isinstance(reasons, Reason) else list(reasons)
+
+    def _not_here(self, thing: Any, code: str, t: Transition | None) -> Conflict:
+        label = t.label if t else code
+        here = f"当前状态“{self._state_label(thing)}”下不能{label}"
+        detail = t.not_here(thing) if t and t.not_here else here
+        return Conflict(detail, reasons=[*(t.not_here_reasons if t else ()), Reason(NOT_AVAILABLE, here)])
 
     def options(
         self, thing: Any, *, actor: Any, now: datetime | None = None, data: Mapping[str, Any] | None = None
     ) -> list[Option]:
-        """What `actor` may do from the thing's current state, and for what he may not, why."""
-        ctx = Context(actor=actor, now=now or timezone.now(), data=data or {})
+        """What `actor` may do from the thing's current state, and for what he may not, why. Guards
+        that judge input stand aside: nothing has been entered yet."""
+        ctx = self.context(thing, actor, now or timezone.now(), data)
         options = []
         for t in self.transitions_from(self.state_of(thing)):
             refused = self._permission(t, thing, actor)
@@ -195,13 +261,23 @@ class Machine:
                 Option(
                     code=t.code,
                     label=t.label,
-                    targets=(t.target,),
+                    targets=t.possible_targets,
                     allowed=not unmet,
                     unmet=unmet,
                     permitted=not refused,
                 )
             )
         return options
+
+    def _offered(self, thing: Any, code: str, actor: Any) -> Transition:
+        """The transition `code` from the thing's state, or 409; then the person, or 403."""
+        t = self.by_key.get((code, self.state_of(thing)))
+        if t is None:
+            raise self.refuse_here(thing, code, self.by_code.get(code))
+        refused = self._permission(t, thing, actor)
+        if refused:
+            raise Forbidden("；".join(r.message for r in refused), reasons=refused)
+        return t
 
     def check(
         self,
@@ -214,18 +290,8 @@ class Machine:
     ) -> Transition:
         """Refuse unless `actor` may fire `code` now: 409 not from this state (`transition_not_available`),
         403 not this person, 409 unmet guards."""
-        t = self.by_code.get(code)
-        state = self.state_of(thing)
-        if t is None or state not in t.source:
-            label = t.label if t else code
-            here = f"当前状态“{self._state_label(thing)}”下不能{label}"
-            detail = t.not_here(thing) if t and t.not_here else here
-            reasons = [*(t.not_here_reasons if t else ()), Reason(NOT_AVAILABLE, here)]
-            raise Conflict(detail, reasons=reasons)
-        refused = self._permission(t, thing, actor)
-        if refused:
-            raise Forbidden("；".join(r.message for r in refused), reasons=refused)
-        ctx = Context(actor=actor, now=now or timezone.now(), data=data or {})
+        t = self._offered(thing, code, actor)
+        ctx = self.context(thing, actor, now or timezone.now(), data or {})
         refuse_unmet(unmet_reasons(t.guards, thing, ctx))
         return t
 
@@ -237,24 +303,28 @@ class Machine:
         actor: Any,
         now: datetime,
         note: str = "",
-        data: dict[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
         update_fields: Sequence[str] = (),
     ) -> Any:
-        """Check, change the state, save the state and `update_fields`, append the audit row (returned;
-        None for a machine without one). The caller holds the thing's row lock inside its transaction."""
-        t = self.check(thing, code, actor=actor, now=now, data=data)
+        """The one way a state changes. Inside the caller's transaction and row lock: the transition
+        from this state (409) → the person (403) → the input cleaned (400) → the guards on the thing
+        as it stands (409) → `apply` records the input → the guards that judge it (409) → `move` →
+        the audit row (returned; None for a machine without one) → `save`. Any refusal leaves the
+        transaction to roll back what was recorded."""
+        t = self._offered(thing, code, actor)
+        cleaned = t.clean(data or {}, now) if t.clean else dict(data or {})
+        ctx = self.context(thing, actor, now, cleaned)
+        before = self.snapshot(thing) if self.snapshot else None
+        refuse_unmet(unmet_reasons([g for g in t.guards if not judges_input(g)], thing, ctx))
+        if t.apply:
+            t.apply(thing, ctx, cleaned)
+        refuse_unmet(unmet_reasons([g for g in t.guards if judges_input(g)], thing, ctx))
         from_state = self.state_of(thing)
-        with _assigning():
-            setattr(thing, self.state_field, t.target)
-        thing.save(update_fields=list(dict.fromkeys([self.state_field, *update_fields])))
-        if self.audit is None:
-            return None
-        return self.audit(
-            thing,
-            transition=t,
-            from_state=from_state,
-            actor=actor,
-            at=now,
-            note=note,
-            data=dict(data or {}),
-        )
+        self.move(thing, t, ctx)
+        row = None
+        if self.audit is not None:
+            row = self.audit(
+                thing, transition=t, from_state=from_state, actor=actor, at=now, note=note, data=cleaned
+            )
+        self.save(thing, t, before, update_fields)
+        return row

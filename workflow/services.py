@@ -7,7 +7,7 @@ save(update_fields) → append the hash-chained history row → side effects on 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -34,7 +34,7 @@ from casefiles.models import (
 )
 from casefiles.services import PartyRef, party_resolve
 from core.dates import local_date
-from core.engine import NOT_AVAILABLE, Option, refuse_unmet, unmet_reasons
+from core.engine import NOT_AVAILABLE, Machine, Option, Transition
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason
 from law.findings import Finding
 from law.penalties import Penalty
@@ -42,10 +42,9 @@ from law.predicates import is_major
 from law.states import AFTER_DECISION, TERMINAL_STATES, CaseState
 from workflow import deadlines
 from workflow.context import StepContext
-from workflow.guards import Guard, judges_input
 from workflow.machine import CaseFlow
 from workflow.precheck import run_precheck
-from workflow.steps import BY_KEY, HANDLER, REVIEWER, Step, committee_of, steps_from
+from workflow.steps import BY_KEY, HANDLER, REVIEWER, STEPS, Step, committee_of, steps_from
 
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.INVESTIGATING})
 
@@ -109,22 +108,17 @@ def _context(case: Case, actor: User, now: datetime | None, data: dict[str, Any]
 def case_available_transitions(
     *, case: Case, actor: User, now: datetime | None = None
 ) -> list[TransitionOption]:
-    """What this user may fire now, and for each transition that exists here but is blocked, why."""
-    ctx = _context(case, actor, now, None)
-    handlers = _handlers(case)
+    """What this user may fire now, and for each transition that exists here but is blocked, why
+    (CASE_FLOW's options, with each step's role and the input it needs)."""
+    if getattr(case, "handler_ids", None) is None:
+        case.handler_ids = list(_handlers(case))  # read once for every step's separation check
     options = []
-    for step in steps_from(case.state):
-        refused = actor_reasons(case, step, actor, handlers)
-        unmet = refused + unmet_reasons(step.guards, case, ctx)
+    for option in CASE_FLOW.options(case, actor=actor, now=now):
+        step = BY_KEY[(option.code, case.state)]
         options.append(
             TransitionOption(
-                code=step.code,
-                label=step.label,
+                **vars(option),
                 role=step.role,
-                targets=step.possible_targets,
-                allowed=not unmet,
-                unmet=unmet,
-                permitted=not refused,
                 inputs=[name for name, f in step.form.base_fields.items() if f.required],
             )
         )
@@ -151,6 +145,87 @@ def _refresh_clock(case: Case, policy: Any) -> None:
     case.current_deadline, case.current_deadline_kind = deadlines.current_clock(case, policy)
 
 
+# --- the case's state machine on core.engine --------------------------------------------------------
+
+
+def _clean(step: Step) -> Callable[[Mapping[str, Any], datetime], dict[str, Any]]:
+    def clean(data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        form = step.form(data=data, today=local_date(now))
+        if not form.is_valid():
+            errors = {
+                name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()
+            }
+            summary = "；".join(m for msgs in errors.values() for m in msgs)
+            raise InvalidInput(f"输入有误：{summary}", errors=errors)
+        return form.cleaned_data
+
+    return clean
+
+
+def _case_transition(step: Step) -> Transition:
+    return Transition(
+        code=step.code,
+        source=(step.source,),
+        target=step.target or step.source,
+        targets=step.possible_targets,
+        label=step.label,
+        permission=lambda case, actor: actor_reasons(case, step, actor),
+        guards=step.guards,
+        clean=_clean(step),
+        apply=step.apply,
+    )
+
+
+def _move(case: CaseFlow, transition: Transition, ctx: StepContext) -> None:
+    # The django-fsm transition (its conditions re-check the input guards; a router picks the
+    # target), then the clock that runs in the new state.
+    case._step_ctx = ctx
+    getattr(case, transition.code)()
+    _refresh_clock(case, ctx.policy)
+
+
+def _history(
+    case: Case,
+    *,
+    transition: Transition,
+    from_state: str,
+    actor: User,
+    at: datetime,
+    note: str,
+    data: dict[str, Any],
+) -> Any:
+    return history_append(
+        case=case,
+        transition=transition.code,
+        from_state=from_state,
+        to_state=case.state,
+        actor=actor,
+        at=at,
+        opinion=data.get("opinion", ""),
+        data=_history_data(data),
+    )
+
+
+def _refuse_here(case: Case, code: str, transition: Transition | None) -> Conflict:
+    available = "、".join(s.code for s in steps_from(case.state)) or "无"
+    return Conflict(
+        f"案件处于“{case.get_state_display()}”状态，不能执行“{code}”（可执行：{available}）",
+        reasons=[Reason(NOT_AVAILABLE, f"当前状态“{case.get_state_display()}”下不能执行该操作")],
+    )
+
+
+CASE_FLOW = Machine(
+    state_field="state",
+    transitions=[_case_transition(step) for step in STEPS],
+    audit=_history,
+    context=lambda case, actor, now, data: _context(case, actor, now, data),
+    move=_move,
+    snapshot=case_field_values,
+    save=lambda case, transition, before, update_fields: case_save_changed(case, before),
+    refuse_here=_refuse_here,
+)
+
+
 @transaction.atomic
 def case_transition(
     *,
@@ -161,57 +236,15 @@ def case_transition(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
+    """Fire a step of the case (CASE_FLOW): the row locked, the version checked, then the engine's
+    one audited fire — state, person, input, guards, the step's record, the guards on that record,
+    the django-fsm move, the history row, the changed columns saved."""
     case = case_flow_lock(case_id=case_id, actor=actor, expected_version=expected_version)
-    step = BY_KEY.get((transition, case.state))
-    if step is None:
-        available = "、".join(s.code for s in steps_from(case.state)) or "无"
-        raise Conflict(
-            f"案件处于“{case.get_state_display()}”状态，不能执行“{transition}”（可执行：{available}）",
-            reasons=[Reason(NOT_AVAILABLE, f"当前状态“{case.get_state_display()}”下不能执行该操作")],
-        )
-    refused = actor_reasons(case, step, actor)
-    if refused:
-        raise Forbidden("；".join(r.message for r in refused), reasons=refused)
-
-    now = now or timezone.now()
-    form = step.form(data=data or {}, today=local_date(now))
-    if not form.is_valid():
-        errors = {name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()}
-        summary = "；".join(m for msgs in errors.values() for m in msgs)
-        raise InvalidInput(f"输入有误：{summary}", errors=errors)
-    cleaned = form.cleaned_data
-
-    ctx = _context(case, actor, now, cleaned)
-    before = case_field_values(case)
-    from_state = case.state
-    # Guards on the case as it stands are checked before the step records anything; guards that
-    # judge the input (a decision, a quorum, a report) after. Raising rolls back what was recorded.
-    _check([g for g in step.guards if not judges_input(g)], case, ctx)
-    step.apply(case, ctx, cleaned)
-    _check([g for g in step.guards if judges_input(g)], case, ctx)
-
-    case._step_ctx = ctx
-    getattr(case, step.code)()
-    _refresh_clock(case, ctx.policy)
-    history_append(
-        case=case,
-        transition=step.code,
-        from_state=from_state,
-        to_state=case.state,
-        actor=actor,
-        at=ctx.now,
-        opinion=cleaned.get("opinion", ""),
-        data=_history_data(step, cleaned),
-    )
-    case_save_changed(case, before)
+    CASE_FLOW.fire(case, transition, actor=actor, now=now or timezone.now(), data=data or {})
     return case
 
 
-def _check(guard_list: list[Guard], case: Case, ctx: StepContext) -> None:
-    refuse_unmet(unmet_reasons(guard_list, case, ctx))
-
-
-def _history_data(step: Step, cleaned: dict[str, Any]) -> dict[str, Any]:
+def _history_data(cleaned: dict[str, Any]) -> dict[str, Any]:
     data = {}
     for name, value in cleaned.items():
         if name == "opinion" or value in (None, "", False):
